@@ -1,0 +1,45 @@
+# `make build` and `make test` set everything up on a fresh Debian machine, then work.
+SHELL := /bin/bash
+VENV  := .venv
+PY    := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# System packages: Pango for WeasyPrint; Noto fonts for every script the handouts use
+# (Latin/Greek/Cyrillic/Vietnamese, Arabic, Hebrew, Devanagari, CJK); poppler-utils
+# (pdftoppm) and Debian's chromium for the tests.
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig \
+	fonts-noto-core fonts-noto-cjk poppler-utils chromium python3-venv
+APT_STAMP := $(VENV)/.apt-installed
+
+.PHONY: build test bench setup system clean
+
+build: setup
+	$(VENV)/bin/publisher build
+
+test: setup
+	$(PY) -m pytest
+
+bench: setup
+	$(PY) benchmarks/run.py
+
+setup: $(STAMP)
+
+system: $(APT_STAMP)
+
+$(APT_STAMP):
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing system packages: $$missing"; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@test -d $(VENV) || python3 -m venv $(VENV)
+	@touch $@
+
+$(STAMP): $(APT_STAMP) pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	@touch $@
+
+clean:
+	rm -rf dist .pytest_cache

@@ -1,0 +1,137 @@
+"""The data that flows forward through the pipeline, one stage to the next.
+
+seed file ─▶ Document (front matter + blocks of Segments) ─▶ LocalizedDocument
+─▶ RenderedHandout (HTML, PDF bytes) ─▶ dist/.  Every translatable piece of text is a
+`Segment`: its text is inline Markdown and it remembers the seed line it came from,
+so catalogs can point translators at `seeds/<file>:<line>`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable, Union
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    line: int
+    kind: str
+    #: Language of this text when it differs from the document's (draft fallback).
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    segment: Segment
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    segment: Segment
+
+
+@dataclass(frozen=True)
+class ListItem:
+    blocks: tuple["Block", ...]
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    ordered: bool
+    items: tuple[ListItem, ...]
+    start: int = 1
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[Segment, ...]
+    rows: tuple[tuple[Segment, ...], ...]
+
+
+@dataclass(frozen=True)
+class Quote:
+    blocks: tuple["Block", ...]
+
+
+@dataclass(frozen=True)
+class Card:
+    """A scraped "card": a remote picture, a caption and a blurb inside one link.
+
+    Nothing remote is fetched: the handout shows the caption, the blurb, what the
+    picture shows (its alt text) and a link to read more.
+    """
+    href: str
+    image_alt: Segment
+    title: Segment | None
+    text: Segment | None
+    line: int
+
+
+Block = Union[Heading, Paragraph, ListBlock, Table, Quote, Card]
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    title: str
+    language: str
+    last_reviewed: date | None = None
+    review_frequency: str | None = None
+    review_due: date | None = None
+    source: str = ""
+    citation: str = ""
+    url: str = ""
+    license: str = ""
+    status: str = "active"
+    audience_level: str = ""
+    tags: tuple[str, ...] = ()
+    cancer_types: tuple[str, ...] = ()
+    version: str = ""
+
+
+@dataclass(frozen=True)
+class Document:
+    slug: str
+    #: Path of the seed relative to the project, e.g. ``seeds/x.md``.
+    path: str
+    meta: FrontMatter
+    title: Segment
+    blocks: tuple[Block, ...]
+    #: SHA-256 of the seed's bytes, for fingerprints.
+    digest: str
+
+
+def segments(blocks: tuple[Block, ...]) -> list[Segment]:
+    """Every segment of the blocks, in reading order."""
+    found: list[Segment] = []
+    map_segments(blocks, lambda s: found.append(s) or s)
+    return found
+
+
+def map_segments(blocks: tuple[Block, ...],
+                 change: Callable[[Segment], Segment]) -> tuple[Block, ...]:
+    """The same blocks with every segment replaced by ``change(segment)``."""
+    return tuple(_map_block(block, change) for block in blocks)
+
+
+def _map_block(block: Block, change: Callable[[Segment], Segment]) -> Block:
+    if isinstance(block, (Heading, Paragraph)):
+        return dataclasses.replace(block, segment=change(block.segment))
+    if isinstance(block, ListBlock):
+        items = tuple(ListItem(map_segments(item.blocks, change)) for item in block.items)
+        return dataclasses.replace(block, items=items)
+    if isinstance(block, Quote):
+        return Quote(map_segments(block.blocks, change))
+    if isinstance(block, Table):
+        return Table(tuple(change(s) for s in block.header),
+                     tuple(tuple(change(s) for s in row) for row in block.rows))
+    if isinstance(block, Card):
+        return dataclasses.replace(
+            block,
+            image_alt=change(block.image_alt),
+            title=block.title and change(block.title),
+            text=block.text and change(block.text))
+    raise TypeError(f"unknown block {block!r}")
