@@ -135,3 +135,21 @@ def _map_block(block: Block, change: Callable[[Segment], Segment]) -> Block:
             title=block.title and change(block.title),
             text=block.text and change(block.text))
     raise TypeError(f"unknown block {block!r}")
+
+
+@dataclass(frozen=True)
+class LocalizedDocument:
+    """A document in one language, ready to render."""
+    document: Document
+    #: The locale as configured (``zh-Hans``); also the dist/ folder name.
+    locale: str
+    title: Segment
+    blocks: tuple[Block, ...]
+    #: source, reviewed, translated or draft: what the reader is told about the text.
+    translation: str
+    #: How many segments fell back to the source language (draft only).
+    fallbacks: int = 0
+
+    @property
+    def slug(self) -> str:
+        return self.document.slug

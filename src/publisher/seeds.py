@@ -85,7 +85,8 @@ def load_seed(path: Path, project: Path, *,
     if not text.strip():
         raise SeedError(error(shown, "is empty"))
     meta_text, body, body_line = split_front_matter(text, shown)
-    values, lines = parse_yaml(meta_text, shown)
+    meta_line = text[: text.find(meta_text)].count("\n") + 1
+    values, lines = parse_yaml(meta_text, shown, first_line=meta_line)
     meta, problems = validate_front_matter(values, lines, shown, default_language)
     blocks, title, notes = segment_body(body, first_line=body_line, path=shown,
                                         title=meta.title, title_line=lines.get("title", 2),
@@ -107,21 +108,22 @@ def split_front_matter(text: str, shown: str) -> tuple[str, str, int]:
     return meta_text, body, body_line
 
 
-def parse_yaml(meta_text: str, shown: str) -> tuple[dict[str, Any], dict[str, int]]:
+def parse_yaml(meta_text: str, shown: str, *,
+               first_line: int = 2) -> tuple[dict[str, Any], dict[str, int]]:
     """The front matter's values and the line of each top-level key (the file's lines)."""
     try:
         node = yaml.compose(meta_text, Loader=yaml.SafeLoader)
         values = yaml.safe_load(meta_text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 2 if mark else None  # +1 for 1-based, +1 for the opening ---
+        line = mark.line + first_line if mark else None
         raise SeedError(error(shown, f"front matter is not valid YAML: {exc.problem}",
                               line=line)) from exc
     if values is None:
         values = {}
     if not isinstance(values, dict) or node is None or not isinstance(node, yaml.MappingNode):
         raise SeedError(error(shown, "front matter must be a mapping of fields", line=2))
-    lines = {key.value: key.start_mark.line + 2 for key, _ in node.value
+    lines = {key.value: key.start_mark.line + first_line for key, _ in node.value
              if isinstance(key, yaml.ScalarNode)}
     return values, lines
 

@@ -1,0 +1,236 @@
+"""`build(options) -> BuildResult`: seeds → localize → render HTML → render PDF → write.
+
+The build keeps going after a failure (a bad seed, a handout that cannot render),
+counts what failed, and reports it; the command line turns that into exit status 1.
+"""
+
+from __future__ import annotations
+
+import base64
+import gettext
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import segno
+
+from . import __version__
+from .config import Config, load_config, with_overrides
+from .errors import Problem, PublisherError, RenderError, error
+from .localize import source_handout
+from .inline import to_plain_text
+from .locales import human_size, native_name
+from .model import LocalizedDocument
+from .render_html import Alternate, HtmlRenderer, PdfLink
+from .seeds import load_seeds, overdue
+from .write_dist import (Manifest, ManifestEntry, Skipped, remove_stale, write_file,
+                         write_manifest)
+from .site import write_site
+
+FORMATS = ("html", "pdf")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    project: Path
+    out: Path | None = None
+    locales: tuple[str, ...] = ()
+    formats: tuple[str, ...] = FORMATS
+    require: str | None = None
+    jobs: int | None = None
+    statuses: tuple[str, ...] = ("active",)
+    today: date | None = None
+
+    @property
+    def out_dir(self) -> Path:
+        return self.out or self.project / "dist"
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """Everything one worker needs to render one handout in one language."""
+    handout: LocalizedDocument
+    formats: tuple[str, ...]
+    interface: gettext.NullTranslations
+    alternates: tuple[Alternate, ...]
+    canonical: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.handout.slug, self.handout.locale
+
+
+@dataclass(frozen=True)
+class RenderedHandout:
+    job: RenderJob
+    html: str | None
+    pdf: bytes | None
+    pages: int | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def failed(self) -> bool:
+        return any(p.is_error for p in self.problems) or (
+            "pdf" in self.job.formats and self.pdf is None)
+
+
+@dataclass
+class BuildResult:
+    manifest: Manifest = field(default_factory=Manifest)
+    problems: list[Problem] = field(default_factory=list)
+    failed: int = 0
+
+    @property
+    def exit_status(self) -> int:
+        return 1 if self.failed else 0
+
+
+def build(options: BuildOptions,
+          progress: Callable[[str, int, int], None] | None = None) -> BuildResult:
+    config = with_overrides(load_config(options.project), require=options.require)
+    result = BuildResult()
+    loaded = load_seeds(options.project, statuses=options.statuses,
+                        default_language=config.source_language)
+    result.problems.extend(loaded.problems)
+    result.failed += sum(1 for p in loaded.problems if p.is_error and p.field != "lastReviewed")
+    today = options.today or date.today()
+    result.problems.extend(p for d in loaded.documents if (p := overdue(d, today)))
+    for path, reason in loaded.skipped:
+        result.manifest.skipped.append(Skipped(Path(path).stem, "*", reason, path))
+
+    handouts = [source_handout(d) for d in loaded.documents]
+    if options.locales:
+        handouts = [h for h in handouts if h.locale in options.locales]
+    jobs = plan_jobs(handouts, config, options.formats)
+    out = options.out_dir
+    for rendered in render_all(jobs, options, config, progress):
+        result.problems.extend(rendered.problems)
+        if rendered.failed:
+            result.failed += 1
+            continue
+        result.manifest.handouts.append(write_handout(out, rendered))
+    result.manifest.handouts.sort(key=lambda e: (e.locale, e.slug))
+    write_site(out, options.project, config, result.manifest)
+    keep = {path for e in result.manifest.handouts for path in (e.html, e.pdf) if path}
+    remove_stale(out, keep)
+    write_manifest(out, result.manifest)
+    return result
+
+
+def plan_jobs(handouts: list[LocalizedDocument], config: Config,
+              formats: tuple[str, ...]) -> list[RenderJob]:
+    by_slug: dict[str, list[LocalizedDocument]] = {}
+    for handout in handouts:
+        by_slug.setdefault(handout.slug, []).append(handout)
+    jobs = []
+    for handout in handouts:
+        alternates = tuple(
+            Alternate(other.locale, native_name(other.locale),
+                      f"../{other.locale}/{other.slug}.html")
+            for other in by_slug[handout.slug] if other.locale != handout.locale)
+        canonical = (f"{config.base_url.rstrip('/')}/{handout.locale}/{handout.slug}.html"
+                     if config.base_url else "")
+        jobs.append(RenderJob(handout, formats, gettext.NullTranslations(), alternates,
+                              canonical))
+    return jobs
+
+
+def render_all(jobs: list[RenderJob], options: BuildOptions, config: Config,
+               progress: Callable[[str, int, int], None] | None) -> Iterator[RenderedHandout]:
+    """Render every job, in worker processes when there is more than one job and core."""
+    workers = min(options.jobs or os.cpu_count() or 1, len(jobs))
+    project = options.project.resolve()
+    if workers <= 1:
+        _start_worker(project, config)
+        results: Iterable[RenderedHandout] = map(render_job, jobs)
+    else:
+        pool = ProcessPoolExecutor(workers, initializer=_start_worker,
+                                   initargs=(project, config))
+        results = pool.map(render_job, jobs, chunksize=1)
+    try:
+        for done, rendered in enumerate(results, start=1):
+            if progress:
+                progress(f"{rendered.job.handout.locale}/{rendered.job.handout.slug}",
+                         done, len(jobs))
+            yield rendered
+    finally:
+        if workers > 1:
+            pool.shutdown()
+
+
+# One renderer pair per worker process: fonts and parsed templates are reused.
+_worker: dict[str, object] = {}
+
+
+def _start_worker(project: Path, config: Config) -> None:
+    from .render_pdf import PdfRenderer
+    _worker["project"] = project
+    _worker["html"] = HtmlRenderer(project / "templates", config)
+    _worker["pdf"] = PdfRenderer([project / "templates", project / "seeds" / "assets"])
+
+
+def render_job(job: RenderJob) -> RenderedHandout:
+    html_renderer: HtmlRenderer = _worker["html"]  # type: ignore[assignment]
+    pdf_renderer = _worker["pdf"]
+    project: Path = _worker["project"]  # type: ignore[assignment]
+    handout = job.handout
+    problems: list[Problem] = []
+    pdf_bytes, pages, pdf_link = None, None, None
+    try:
+        if "pdf" in job.formats:
+            printed = html_renderer.handout(handout, medium="print",
+                                            translations=job.interface,
+                                            canonical=job.canonical, qr=qr_data_uri(job.canonical))
+            rendered = pdf_renderer.render(printed, source_path=handout.document.path,
+                                           base_url=(project / "templates").as_uri() + "/")
+            problems.extend(rendered.problems)
+            pdf_bytes, pages = rendered.data, rendered.pages
+            pdf_link = PdfLink(f"{handout.slug}.pdf", f"{handout.slug}-{handout.locale}.pdf",
+                               pages, human_size(len(pdf_bytes), handout.locale))
+        web = None
+        if "html" in job.formats:
+            web = html_renderer.handout(handout, medium="web", translations=job.interface,
+                                        pdf=pdf_link, alternates=job.alternates,
+                                        canonical=job.canonical)
+    except PublisherError as exc:
+        return RenderedHandout(job, None, None, None, (*problems, *exc.problems))
+    except Exception as exc:  # a renderer bug must cost one handout, not the build
+        problem = error(handout.document.path,
+                        f"could not render the {handout.locale} handout: "
+                        f"{type(exc).__name__}: {exc}")
+        return RenderedHandout(job, None, None, None, (*problems, problem))
+    return RenderedHandout(job, web, pdf_bytes, pages, tuple(problems))
+
+
+def qr_data_uri(address: str) -> str:
+    """A vector QR code for the handout's web address (empty when there is none)."""
+    if not address:
+        return ""
+    svg = segno.make(address, error="m").svg_data_uri(scale=4, border=2, dark="#000",
+                                                       light="#fff", xmldecl=False)
+    return svg
+
+
+def write_handout(out: Path, rendered: RenderedHandout) -> ManifestEntry:
+    handout = rendered.job.handout
+    meta = handout.document.meta
+    folder = handout.locale
+    digests: dict[str, str] = {}
+    pdf_path = html_path = None
+    if rendered.pdf is not None:
+        pdf_path = f"{folder}/{handout.slug}.pdf"
+        digests["pdf"] = write_file(out, pdf_path, rendered.pdf)
+    if rendered.html is not None:
+        html_path = f"{folder}/{handout.slug}.html"
+        digests["html"] = write_file(out, html_path, rendered.html)
+    return ManifestEntry(
+        slug=handout.slug, locale=handout.locale, title=to_plain_text(handout.title.text),
+        html=html_path, pdf=pdf_path, sha256=digests, pages=rendered.pages,
+        bytes=len(rendered.pdf) if rendered.pdf is not None else None,
+        translation=handout.translation,
+        last_reviewed=meta.last_reviewed.isoformat() if meta.last_reviewed else None,
+        review_due=meta.review_due.isoformat() if meta.review_due else None,
+        tags=meta.tags, cancer_types=meta.cancer_types)

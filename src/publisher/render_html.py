@@ -1,0 +1,161 @@
+"""Render HTML: a localized document through the Jinja templates in ``templates/``.
+
+Two pages come from one template: ``medium="print"`` is what WeasyPrint lays out for
+the PDF (it links ``print.css``), ``medium="web"`` is the self-contained handout page
+(its CSS inlined) that also links to the PDF and the other languages.
+"""
+
+from __future__ import annotations
+
+import gettext
+import json
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from babel.dates import format_date
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError, select_autoescape
+from markupsafe import Markup
+
+from .config import Config
+from .errors import RenderError, error
+from .inline import LINK, to_html, to_plain_text
+from .locales import babel_locale, direction, native_name
+from .model import LocalizedDocument, segments
+
+LICENSES = {
+    "public_domain": "Public domain",
+    "cc-by-4.0": "CC BY 4.0",
+    "cc-by-sa-4.0": "CC BY-SA 4.0",
+}
+
+
+@dataclass(frozen=True)
+class PdfLink:
+    href: str
+    download_name: str
+    pages: int
+    size: str
+
+
+@dataclass(frozen=True)
+class Alternate:
+    locale: str
+    name: str
+    href: str
+
+
+@dataclass(frozen=True)
+class PaperLink:
+    text: str
+    short: str
+
+
+def short_url(url: str) -> str:
+    """An address a reader can type from paper: no scheme, no www., no trailing /."""
+    parts = urlsplit(url)
+    host = parts.netloc.removeprefix("www.")
+    return (host + parts.path.rstrip("/") + (f"?{parts.query}" if parts.query else "")) or url
+
+
+def paper_links(handout: LocalizedDocument) -> list[PaperLink]:
+    """Every distinct web address in the handout's text, in reading order."""
+    seen: dict[str, PaperLink] = {}
+    for segment in [handout.title, *segments(handout.blocks)]:
+        for match in LINK.finditer(segment.text):
+            href = match.group("href")
+            if href.startswith(("http://", "https://")) and href not in seen:
+                seen[href] = PaperLink(to_plain_text(match.group("text")), short_url(href))
+    for block in handout.blocks:
+        href = getattr(block, "href", None)
+        title = getattr(block, "title", None)
+        if href and href not in seen:
+            seen[href] = PaperLink(to_plain_text(title.text) if title else "", short_url(href))
+    return list(seen.values())
+
+
+def css_string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def page_css(config: Config, translations: gettext.NullTranslations, dir_: str) -> str:
+    """The print variant's sizes and the localized "Page X of Y" as CSS."""
+    size = config.size
+    pattern = translations.gettext("Page %(page)s of %(pages)s")
+    pieces = pattern.replace("%(page)s", "\0page\0").replace("%(pages)s", "\0pages\0").split("\0")
+    content = " ".join(f"counter({p})" if p in ("page", "pages") else css_string(p)
+                       for p in pieces if p)
+    number_box, title_box = ("bottom-right", "bottom-left") if dir_ == "ltr" \
+        else ("bottom-left", "bottom-right")
+    return (
+        f"@page {{ size: {config.page.css_size};"
+        f" @{number_box} {{ content: {content}; text-align: end; font-size: {size.body_pt}pt; }}"
+        f" @{title_box} {{ content: string(doctitle); text-align: start;"
+        f" font-size: {size.body_pt}pt; }} }}\n"
+        f"html {{ font-size: {size.body_pt}pt; line-height: {size.line_height}; }}\n"
+        f"h1 {{ font-size: {size.h1_pt}pt; }} h2 {{ font-size: {size.h2_pt}pt; }}"
+        f" h3 {{ font-size: {size.h3_pt}pt; }} h4, h5, h6 {{ font-size: {size.body_pt}pt; }}"
+    )
+
+
+class HtmlRenderer:
+    """Jinja environment over the project's templates; one per process."""
+
+    def __init__(self, templates: Path, config: Config) -> None:
+        self.templates = templates
+        self.config = config
+        self.env = Environment(
+            loader=FileSystemLoader(templates),
+            autoescape=select_autoescape(["html"]),
+            extensions=["jinja2.ext.i18n"],
+            undefined=StrictUndefined,
+            trim_blocks=False,
+        )
+        self.env.policies["ext.i18n.trimmed"] = True
+        self.env.filters.update(
+            inline=lambda text: Markup(to_html(text)),
+            plain=to_plain_text,
+            direction=direction,
+            short_url=short_url,
+            license=lambda key: LICENSES.get(key, key.replace("_", " ")),
+        )
+        self.web_css = Markup("\n".join(
+            (templates / name).read_text(encoding="utf-8")
+            for name in ("typography.css", "web.css")))
+
+    def _render(self, name: str, locale: str, translations: gettext.NullTranslations,
+                **context: Any) -> str:
+        self.env.install_gettext_translations(translations, newstyle=True)
+        self.env.filters["date"] = lambda d: format_date(d, "long", locale=babel_locale(locale))
+        dir_ = direction(locale)
+        try:
+            template = self.env.get_template(name)
+            return template.render(lang=locale, dir=dir_, web_css=self.web_css,
+                                   size_css=Markup(page_css(self.config, translations, dir_)),
+                                   **context)
+        except TemplateSyntaxError as exc:
+            raise RenderError(error(f"templates/{exc.name or name}", exc.message or str(exc),
+                                    line=exc.lineno)) from exc
+
+    def handout(self, handout: LocalizedDocument, *, medium: str,
+                translations: gettext.NullTranslations, pdf: PdfLink | None = None,
+                alternates: tuple[Alternate, ...] = (), canonical: str = "",
+                qr: str = "") -> str:
+        return self._render(
+            "handout.html", handout.locale, translations, medium=medium, handout=handout,
+            meta=handout.document.meta, pdf=pdf, alternates=alternates, canonical=canonical,
+            qr=qr,
+            paper_links=paper_links(handout) if medium == "print" else [])
+
+    def index(self, locale: str, *, translations: gettext.NullTranslations,
+              groups: list[dict[str, Any]], alternates: tuple[Alternate, ...]) -> str:
+        return self._render("index.html", locale, translations, medium="web",
+                            groups=groups, alternates=alternates)
+
+    def languages(self, locale: str, *, translations: gettext.NullTranslations,
+                  languages: list[dict[str, str]]) -> str:
+        return self._render("languages.html", locale, translations, medium="web",
+                            languages=languages)
