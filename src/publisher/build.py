@@ -95,7 +95,7 @@ def build(options: BuildOptions,
     loaded = load_seeds(options.project, statuses=options.statuses,
                         default_language=config.source_language)
     result.problems.extend(loaded.problems)
-    result.failed += sum(1 for p in loaded.problems if p.is_error and p.field != "lastReviewed")
+    result.failed += len(loaded.failed)
     today = options.today or date.today()
     result.problems.extend(p for d in loaded.documents if (p := overdue(d, today)))
     for path, reason in loaded.skipped:

@@ -25,7 +25,7 @@ DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed"
                                   "template", "noscript", "svg", "math"})
 
 # [text](target "title") — the link form scraped seeds and translators use.
-LINK = re.compile(r"(?<!!)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?(?P<href>[^)\s>]*)>?"
+LINK = re.compile(r"(?<!!)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?(?P<href>(?:[^()\s<>]|\([^()\s]*\))*)>?"
                   r"(?:\s+\"[^\"]*\")?\s*\)")
 IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<src>[^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
 RAW_TAG = re.compile(r"<\s*(?P<name>[a-zA-Z][\w-]*)(?P<attrs>[^>]*)>")

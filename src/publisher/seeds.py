@@ -43,6 +43,8 @@ class LoadedSeeds:
     problems: tuple[Problem, ...]
     #: Seeds left out on purpose (draft or retired), with the reason.
     skipped: tuple[tuple[str, str], ...]
+    #: Seeds that could not be loaded (their problems are in ``problems``).
+    failed: tuple[str, ...] = ()
 
 
 def find_seeds(seed_dir: Path) -> list[Path]:
@@ -55,18 +57,20 @@ def load_seeds(project: Path, *, statuses: tuple[str, ...] = ("active",),
     documents: list[Document] = []
     problems: list[Problem] = []
     skipped: list[tuple[str, str]] = []
+    failed: list[str] = []
     for path in find_seeds(project / "seeds"):
         try:
             document, notes = load_seed(path, project, default_language=default_language)
         except SeedError as exc:
             problems.extend(exc.problems)
+            failed.append(path.name)
             continue
         problems.extend(notes)
         if document.meta.status not in statuses:
             skipped.append((document.path, f"status is {document.meta.status}"))
             continue
         documents.append(document)
-    return LoadedSeeds(tuple(documents), tuple(problems), tuple(skipped))
+    return LoadedSeeds(tuple(documents), tuple(problems), tuple(skipped), tuple(failed))
 
 
 def load_seed(path: Path, project: Path, *,
@@ -115,9 +119,12 @@ def parse_yaml(meta_text: str, shown: str, *,
         node = yaml.compose(meta_text, Loader=yaml.SafeLoader)
         values = yaml.safe_load(meta_text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark = exc.problem_mark
+        if exc.context_mark and (mark is None or mark.index >= len(meta_text.rstrip())):
+            mark = exc.context_mark  # "unclosed [" is found at the end; point at its start
         line = mark.line + first_line if mark else None
-        raise SeedError(error(shown, f"front matter is not valid YAML: {exc.problem}",
+        what = "; ".join(filter(None, (exc.context, exc.problem)))
+        raise SeedError(error(shown, f"front matter is not valid YAML: {what}",
                               line=line)) from exc
     if values is None:
         values = {}
