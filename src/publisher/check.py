@@ -1,0 +1,519 @@
+"""Preflight of built handouts: accessibility checks on PDFs and HTML pages.
+
+Like Babel's checkers, each check is a plain function ``(doc) -> problems``
+listed in ``PDF_CHECKS`` or ``HTML_CHECKS``: adding a check is adding a
+function.  A document is read once into a small model (``PdfDoc``, ``HtmlDoc``)
+that the checks share; every check runs, so one pass reports everything.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pdfplumber
+import pikepdf
+
+from .errors import Problem, error
+
+TEXT_OPERATORS = frozenset({"Tj", "TJ", "'", '"'})
+HEADINGS = ("H1", "H2", "H3", "H4", "H5", "H6")
+XMP_PDFUA_PART = "{http://www.aiim.org/pdfua/ns/id/}part"
+SIZE_TOLERANCE = 0.1  # points; rounding in text matrices
+
+ObjId = tuple[int, int]
+
+
+# --- PDF model -------------------------------------------------------------------
+
+@dataclass
+class StructElem:
+    role: str                      # standard type after /RoleMap, without "/"
+    obj: pikepdf.Dictionary
+    mcids: list[tuple[int, int]]   # (page index, MCID) of its own content
+    children: list[StructElem] = field(default_factory=list)
+
+    def walk(self) -> Iterator[StructElem]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass
+class PageContent:
+    unmarked_text: int = 0          # text-showing operators outside BDC/BMC
+    mcids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class PdfDoc:
+    path: Path
+    pdf: pikepdf.Pdf
+    min_text_pt: float
+    structure: list[StructElem]            # top-level elements, document order
+    pages: list[PageContent]
+    text: dict[tuple[int, int], str]       # (page index, MCID) -> text
+    char_sizes: list[list[float]]          # per page, pdfplumber glyph sizes
+
+    @property
+    def elements(self) -> Iterator[StructElem]:
+        for element in self.structure:
+            yield from element.walk()
+
+    def text_of(self, element: StructElem) -> str:
+        return "".join(self.text.get(key, "") for node in element.walk()
+                       for key in node.mcids)
+
+    def problem(self, check: str, message: str) -> Problem:
+        return error(self.path, message, check=check)
+
+
+def _kids(obj: pikepdf.Object | None) -> list[pikepdf.Object]:
+    if obj is None:
+        return []
+    return list(obj) if isinstance(obj, pikepdf.Array) else [obj]
+
+
+def _read_structure(pdf: pikepdf.Pdf, page_index: dict[ObjId, int]) -> list[StructElem]:
+    tree = pdf.Root.get("/StructTreeRoot")
+    if tree is None:
+        return []
+    role_map = {str(key): str(value)
+                for key, value in tree.get("/RoleMap", pikepdf.Dictionary()).items()}
+    seen: set[ObjId] = set()
+
+    def page_of(obj: pikepdf.Dictionary, inherited: int | None) -> int | None:
+        page = obj.get("/Pg")
+        return page_index.get(page.objgen, inherited) if page is not None else inherited
+
+    def build(obj: pikepdf.Dictionary, page: int | None) -> StructElem | None:
+        if obj.is_indirect:
+            if obj.objgen in seen:  # a cycle or a shared element: count it once
+                return None
+            seen.add(obj.objgen)
+        role = str(obj.get("/S", "/NonStruct"))
+        mapped = {role}
+        while role_map.get(role, role) not in mapped:  # stop on cycles
+            role = role_map[role]
+            mapped.add(role)
+        page = page_of(obj, page)
+        element = StructElem(role.lstrip("/"), obj, [])
+        for kid in _kids(obj.get("/K")):
+            if isinstance(kid, int):
+                if page is not None:
+                    element.mcids.append((page, int(kid)))
+            elif isinstance(kid, pikepdf.Dictionary):
+                if kid.get("/Type") == "/MCR":
+                    kid_page = page_of(kid, page)
+                    if kid_page is not None:
+                        element.mcids.append((kid_page, int(kid.MCID)))
+                elif "/S" in kid and (child := build(kid, page)) is not None:
+                    element.children.append(child)
+        return element
+
+    return [element for kid in _kids(tree.get("/K"))
+            if isinstance(kid, pikepdf.Dictionary)
+            and (element := build(kid, None)) is not None]
+
+
+def _read_content(page: pikepdf.Page) -> PageContent:
+    content = PageContent()
+    properties = page.obj.get("/Resources", {}).get("/Properties", {})
+    depth = 0
+    for operands, operator in pikepdf.parse_content_stream(page):
+        name = str(operator)
+        if name in ("BDC", "BMC"):
+            depth += 1
+            if name == "BDC" and len(operands) == 2:
+                props = operands[1]
+                if isinstance(props, pikepdf.Name):
+                    props = properties.get(props)
+                if isinstance(props, pikepdf.Dictionary) and "/MCID" in props:
+                    content.mcids.append(int(props.MCID))
+        elif name == "EMC":
+            depth = max(depth - 1, 0)
+        elif name in TEXT_OPERATORS and depth == 0:
+            content.unmarked_text += 1
+    return content
+
+
+def read_pdf(path: Path, *, min_text_pt: float = 18.0) -> PdfDoc:
+    """Read what the checks need from a PDF (pikepdf for structure, pdfplumber
+    for text decoded through the fonts' ToUnicode maps and glyph sizes)."""
+    pdf = pikepdf.open(path)
+    page_index = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
+    text: dict[tuple[int, int], str] = {}
+    sizes: list[list[float]] = []
+    with pdfplumber.open(path) as plumber:
+        for index, page in enumerate(plumber.pages):
+            sizes.append([char["size"] for char in page.chars])
+            for char in page.chars:
+                if char.get("mcid") is not None:
+                    key = (index, int(char["mcid"]))
+                    text[key] = text.get(key, "") + char["text"]
+    return PdfDoc(path, pdf, min_text_pt, _read_structure(pdf, page_index),
+                  [_read_content(page) for page in pdf.pages], text, sizes)
+
+
+# --- PDF checks ------------------------------------------------------------------
+
+def check_tagged(doc: PdfDoc) -> list[Problem]:
+    marked = doc.pdf.Root.get("/MarkInfo", {}).get("/Marked", False)
+    if "/StructTreeRoot" not in doc.pdf.Root or not bool(marked):
+        return [doc.problem("pdf-tagged", "not a tagged PDF "
+                            "(no structure tree or /MarkInfo /Marked is not true)")]
+    return []
+
+
+def check_lang(doc: PdfDoc) -> list[Problem]:
+    if not str(doc.pdf.Root.get("/Lang", "")).strip():
+        return [doc.problem("pdf-lang", "no document language (catalog /Lang)")]
+    return []
+
+
+def _xmp(doc: PdfDoc) -> ET.Element | None:
+    stream = doc.pdf.Root.get("/Metadata")
+    if stream is None:
+        return None
+    try:
+        return ET.fromstring(stream.read_bytes())
+    except ET.ParseError:
+        return None
+
+
+def check_title(doc: PdfDoc) -> list[Problem]:
+    problems = []
+    info = doc.pdf.trailer.get("/Info")
+    title = str(info.get("/Title", "")).strip() if info is not None else ""
+    xmp = _xmp(doc)
+    xmp_title = "" if xmp is None else "".join(
+        "".join(node.itertext()) for node in xmp.iter("{http://purl.org/dc/elements/1.1/}title"))
+    if not title and not xmp_title.strip():
+        problems.append(doc.problem("pdf-title", "no document title in the metadata"))
+    prefs = doc.pdf.Root.get("/ViewerPreferences", {})
+    if not bool(prefs.get("/DisplayDocTitle", False)):
+        problems.append(doc.problem(
+            "pdf-title", "/ViewerPreferences /DisplayDocTitle is not true"))
+    return problems
+
+
+def check_pdfua_id(doc: PdfDoc) -> list[Problem]:
+    xmp = _xmp(doc)
+    parts = [] if xmp is None else [
+        value for node in xmp.iter()
+        for value in (node.get(XMP_PDFUA_PART), node.text if node.tag == XMP_PDFUA_PART
+                      else None) if value is not None]
+    if "1" not in (part.strip() for part in parts):
+        return [doc.problem("pdf-ua-id", "no PDF/UA identifier (XMP pdfuaid:part=1)")]
+    return []
+
+
+def _headings(doc: PdfDoc) -> list[StructElem]:
+    return [element for element in doc.elements if element.role in HEADINGS]
+
+
+def _page_label(doc: PdfDoc, element: StructElem) -> str:
+    pages = sorted({page for node in element.walk() for page, _ in node.mcids})
+    return f"page {pages[0] + 1}: " if pages else ""
+
+
+def check_heading_empty(doc: PdfDoc) -> list[Problem]:
+    return [doc.problem("heading-empty",
+                        f"{_page_label(doc, element)}empty {element.role} heading")
+            for element in _headings(doc) if not doc.text_of(element).strip()]
+
+
+def check_heading_levels(doc: PdfDoc) -> list[Problem]:
+    problems, previous = [], None
+    for element in _headings(doc):
+        level = int(element.role[1])
+        if previous is not None and level > previous + 1:
+            problems.append(doc.problem(
+                "heading-skip", f"{_page_label(doc, element)}heading level skips from "
+                f"H{previous} to H{level}: {doc.text_of(element).strip()!r}"))
+        previous = level
+    return problems
+
+
+def check_single_h1(doc: PdfDoc) -> list[Problem]:
+    count = sum(element.role == "H1" for element in doc.elements)
+    if count != 1:
+        return [doc.problem("heading-h1", f"{count} H1 headings, expected exactly one")]
+    return []
+
+
+def check_figure_alt(doc: PdfDoc) -> list[Problem]:
+    return [doc.problem("figure-alt", f"{_page_label(doc, element)}Figure without /Alt")
+            for element in doc.elements
+            if element.role == "Figure" and not str(element.obj.get("/Alt", "")).strip()]
+
+
+def check_link_contents(doc: PdfDoc) -> list[Problem]:
+    problems = []
+    for number, page in enumerate(doc.pdf.pages, 1):
+        for annotation in _kids(page.obj.get("/Annots")):
+            if annotation.get("/Subtype") == "/Link" and \
+                    not str(annotation.get("/Contents", "")).strip():
+                problems.append(doc.problem(
+                    "link-contents", f"page {number}: link annotation without /Contents"))
+    return problems
+
+
+def _fonts(resources: pikepdf.Object | None, seen: set[ObjId]) -> Iterator[pikepdf.Dictionary]:
+    """Fonts of a resource dictionary, including those of its form XObjects."""
+    if not isinstance(resources, pikepdf.Dictionary):
+        return
+    for font in resources.get("/Font", pikepdf.Dictionary()).values():
+        if font.objgen not in seen or not font.is_indirect:
+            seen.add(font.objgen)
+            yield font
+    for xobject in resources.get("/XObject", pikepdf.Dictionary()).values():
+        if xobject.get("/Subtype") == "/Form" and xobject.objgen not in seen:
+            seen.add(xobject.objgen)
+            yield from _fonts(xobject.get("/Resources"), seen)
+
+
+def check_fonts_embedded(doc: PdfDoc) -> list[Problem]:
+    problems, seen = [], set()
+    for page in doc.pdf.pages:
+        for font in _fonts(page.obj.get("/Resources"), seen):
+            if font.get("/Subtype") == "/Type3":
+                continue  # glyphs are content streams, nothing to embed
+            descriptors = [descendant.get("/FontDescriptor")
+                           for descendant in _kids(font.get("/DescendantFonts"))] \
+                if font.get("/Subtype") == "/Type0" else [font.get("/FontDescriptor")]
+            if not any(isinstance(d, pikepdf.Dictionary) and
+                       any(key in d for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+                       for d in descriptors):
+                problems.append(doc.problem(
+                    "font-embedded", f"font {font.get('/BaseFont', '?')} is not embedded"))
+    return problems
+
+
+def check_unmarked_text(doc: PdfDoc) -> list[Problem]:
+    return [doc.problem("text-unmarked", f"page {number}: {page.unmarked_text} text "
+                        "operator(s) outside marked content (neither tagged nor artifact)")
+            for number, page in enumerate(doc.pages, 1) if page.unmarked_text]
+
+
+def check_orphan_mcids(doc: PdfDoc) -> list[Problem]:
+    owned = {key for element in doc.elements for key in element.mcids}
+    problems = []
+    for index, page in enumerate(doc.pages):
+        orphans = [mcid for mcid in page.mcids if (index, mcid) not in owned]
+        if orphans:
+            sample = ", ".join(
+                repr(doc.text.get((index, mcid), "").strip()) for mcid in orphans[:3])
+            problems.append(doc.problem(
+                "mcid-orphan", f"page {index + 1}: marked content {orphans} belongs to no "
+                f"structure element in the tree ({sample})"))
+    return problems
+
+
+def _attributes(element: StructElem) -> list[pikepdf.Dictionary]:
+    return [a for a in _kids(element.obj.get("/A")) if isinstance(a, pikepdf.Dictionary)]
+
+
+def check_th_scope(doc: PdfDoc) -> list[Problem]:
+    return [doc.problem("th-scope", f"{_page_label(doc, element)}TH without /Scope: "
+                        f"{doc.text_of(element).strip()!r}")
+            for element in doc.elements if element.role == "TH"
+            and not any("/Scope" in a for a in _attributes(element))]
+
+
+def check_text_size(doc: PdfDoc) -> list[Problem]:
+    problems = []
+    for number, sizes in enumerate(doc.char_sizes, 1):
+        small = [size for size in sizes if size < doc.min_text_pt - SIZE_TOLERANCE]
+        if small:
+            problems.append(doc.problem(
+                "text-size", f"page {number}: {len(small)} glyph(s) smaller than "
+                f"{doc.min_text_pt:g} pt (smallest {min(small):.1f} pt)"))
+    return problems
+
+
+PDF_CHECKS: list[Callable[[PdfDoc], list[Problem]]] = [
+    check_tagged, check_lang, check_title, check_pdfua_id, check_heading_empty,
+    check_heading_levels, check_single_h1, check_figure_alt, check_link_contents,
+    check_fonts_embedded, check_unmarked_text, check_orphan_mcids, check_th_scope,
+    check_text_size,
+]
+
+
+def check_pdf(path: Path, *, min_text_pt: float = 18.0) -> list[Problem]:
+    try:
+        doc = read_pdf(Path(path), min_text_pt=min_text_pt)
+    except Exception as exc:  # a file we cannot read is the finding
+        return [error(path, f"cannot read PDF: {exc}", check="pdf-read")]
+    with doc.pdf:
+        return [problem for check in PDF_CHECKS for problem in check(doc)]
+
+
+# --- HTML model and checks ---------------------------------------------------------
+
+URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href",
+                            "data", "poster", "cite", "background", "srcset"})
+_CONTROL = re.compile(r"[\x00-\x20]+")
+
+
+@dataclass
+class HtmlTag:
+    name: str
+    attrs: dict[str, str | None]
+    line: int
+    text: str = ""   # text content, for headings and <title>
+
+
+@dataclass
+class HtmlDoc:
+    path: Path
+    tags: list[HtmlTag]
+
+    def find(self, *names: str) -> list[HtmlTag]:
+        return [tag for tag in self.tags if tag.name in names]
+
+    def problem(self, check: str, message: str, line: int | None = None) -> Problem:
+        return error(self.path, message, line=line, check=check)
+
+
+class _Collector(HTMLParser):
+    """Start tags with their line, plus the text of headings and the title."""
+
+    TEXT_OF = frozenset({"title", "h1", "h2", "h3", "h4", "h5", "h6"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[HtmlTag] = []
+        self.open: list[HtmlTag] = []
+
+    def handle_starttag(self, name: str, attrs: list[tuple[str, str | None]]) -> None:
+        tag = HtmlTag(name, dict(attrs), self.getpos()[0])
+        self.tags.append(tag)
+        if name == "img":  # an image's alt text is text of an enclosing heading
+            self.handle_data(tag.attrs.get("alt") or "")
+        if name in self.TEXT_OF:
+            self.open.append(tag)
+
+    def handle_endtag(self, name: str) -> None:
+        for index in range(len(self.open) - 1, -1, -1):
+            if self.open[index].name == name:
+                del self.open[index:]
+                break
+
+    def handle_data(self, data: str) -> None:
+        for tag in self.open:
+            tag.text += data
+
+
+def read_html(path: Path) -> HtmlDoc:
+    collector = _Collector()
+    collector.feed(Path(path).read_text(encoding="utf-8"))
+    collector.close()
+    return HtmlDoc(Path(path), collector.tags)
+
+
+def check_html_lang(doc: HtmlDoc) -> list[Problem]:
+    html = doc.find("html")
+    if not html or not (html[0].attrs.get("lang") or "").strip():
+        return [doc.problem("html-lang", "<html> has no lang attribute",
+                            html[0].line if html else None)]
+    return []
+
+
+def check_html_title(doc: HtmlDoc) -> list[Problem]:
+    titles = doc.find("title")
+    if not titles or not titles[0].text.strip():
+        return [doc.problem("html-title", "no <title> or an empty one",
+                            titles[0].line if titles else None)]
+    return []
+
+
+def _html_headings(doc: HtmlDoc) -> list[HtmlTag]:
+    return doc.find("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def check_html_h1(doc: HtmlDoc) -> list[Problem]:
+    h1s = doc.find("h1")
+    if len(h1s) != 1:
+        return [doc.problem("heading-h1", f"{len(h1s)} <h1> elements, expected exactly one",
+                            h1s[1].line if len(h1s) > 1 else None)]
+    return []
+
+
+def check_html_heading_levels(doc: HtmlDoc) -> list[Problem]:
+    problems, previous = [], None
+    for tag in _html_headings(doc):
+        level = int(tag.name[1])
+        if previous is not None and level > previous + 1:
+            problems.append(doc.problem(
+                "heading-skip", f"heading level skips from h{previous} to h{level}", tag.line))
+        previous = level
+    return problems
+
+
+def check_html_heading_empty(doc: HtmlDoc) -> list[Problem]:
+    return [doc.problem("heading-empty", f"empty <{tag.name}>", tag.line)
+            for tag in _html_headings(doc) if not tag.text.strip()]
+
+
+def check_html_img_alt(doc: HtmlDoc) -> list[Problem]:
+    return [doc.problem("img-alt", f"<img src={tag.attrs.get('src')!r}> has no alt attribute",
+                        tag.line)
+            for tag in doc.find("img") if tag.attrs.get("alt") is None]
+
+
+def check_html_script(doc: HtmlDoc) -> list[Problem]:
+    problems = [doc.problem("html-script", "<script> element", tag.line)
+                for tag in doc.find("script")]
+    for tag in doc.tags:
+        for name, value in tag.attrs.items():
+            if name.startswith("on"):
+                problems.append(doc.problem(
+                    "html-script", f"event handler attribute {name} on <{tag.name}>", tag.line))
+            elif name in URL_ATTRIBUTES and value and \
+                    _CONTROL.sub("", value).lower().startswith("javascript:"):
+                problems.append(doc.problem(
+                    "html-script", f"javascript: URL in {name} of <{tag.name}>", tag.line))
+    return problems
+
+
+HTML_CHECKS: list[Callable[[HtmlDoc], list[Problem]]] = [
+    check_html_lang, check_html_title, check_html_h1, check_html_heading_levels,
+    check_html_heading_empty, check_html_img_alt, check_html_script,
+]
+
+
+def check_html(path: Path) -> list[Problem]:
+    try:
+        doc = read_html(Path(path))
+    except (OSError, UnicodeDecodeError) as exc:
+        return [error(path, f"cannot read HTML: {exc}", check="html-read")]
+    return [problem for check in HTML_CHECKS for problem in check(doc)]
+
+
+# --- Files and folders -------------------------------------------------------------
+
+def check_paths(paths: Sequence[Path], *, min_text_pt: float = 18.0) -> list[Problem]:
+    """Check PDF and HTML files; folders are searched recursively, in order."""
+    problems: list[Problem] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*")
+                           if p.suffix.lower() in (".pdf", ".html") and p.is_file())
+        elif path.is_file():
+            files = [path]
+        else:
+            problems.append(error(path, "no such file or folder", check="path"))
+            continue
+        for file in files:
+            if file.suffix.lower() == ".pdf":
+                problems.extend(check_pdf(file, min_text_pt=min_text_pt))
+            elif file.suffix.lower() == ".html":
+                problems.extend(check_html(file))
+            else:
+                problems.append(error(file, "not a .pdf or .html file", check="path"))
+    return problems
