@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # (Latin/Greek/Cyrillic/Vietnamese, Arabic, Hebrew, Devanagari, CJK); poppler-utils
 # (pdftoppm) and Debian's chromium for the tests.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig \
-	fonts-noto-core fonts-noto-cjk poppler-utils chromium python3-venv
+	fonts-noto-core fonts-noto-cjk poppler-utils chromium
 APT_STAMP := $(VENV)/.apt-installed
 
 .PHONY: build test bench setup system clean
@@ -27,13 +27,13 @@ system: $(APT_STAMP)
 
 $(APT_STAMP):
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	python3 -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing system packages: $$missing"; \
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
-	@test -d $(VENV) || python3 -m venv $(VENV)
-	@touch $@
+	@mkdir -p $(VENV) && touch $@
 
 $(STAMP): $(APT_STAMP) pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
