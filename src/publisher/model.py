@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Union
 
+from .errors import Problem
+
 
 @dataclass(frozen=True)
 class Segment:
@@ -153,3 +155,16 @@ class LocalizedDocument:
     @property
     def slug(self) -> str:
         return self.document.slug
+
+
+@dataclass(frozen=True)
+class Translation:
+    """What one locale's catalog for one document offers to the localize stage."""
+    path: str
+    #: msgid -> msgstr for entries that are translated, not fuzzy and check-clean.
+    usable: dict[str, str]
+    #: msgids whose entry carries a valid review stamp for its current text.
+    reviewed: frozenset[str] = frozenset()
+    #: Entries left out, each with file and line (failed checks).
+    problems: tuple[Problem, ...] = ()
+    fuzzy: int = 0

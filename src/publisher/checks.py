@@ -1,0 +1,144 @@
+"""Translation checks: a plain list of functions, each ``(source, translation) -> messages``.
+
+Placeholders, URLs, e-mail addresses and numbers (doses, ages, phone numbers) are
+Translate Toolkit's own tests (``translate.filters.checks``, the library behind
+``pofilter``); only the Markdown-specific checks are ours: link targets, balanced
+emphasis and raw HTML.  Adding a check is adding a function to `CHECKS`.
+
+A translation that fails any check is reported with its file and line and is
+never used (see `publisher.catalogs.usable_translations`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+from typing import Callable, NamedTuple
+
+from translate.filters import checks as toolkit
+
+from .inline import RAW_TAG, link_targets, markdown, unsafe_content
+
+CheckFunction = Callable[[str, str], list[str]]
+
+
+class Check(NamedTuple):
+    id: str
+    run: CheckFunction
+    description: str
+
+
+@lru_cache(maxsize=1)
+def _checker() -> toolkit.StandardChecker:
+    return toolkit.StandardChecker()
+
+
+def _toolkit_tests(*names: str) -> CheckFunction:
+    """One check from Translate Toolkit tests: a FilterFailure becomes its messages."""
+
+    def run(source: str, translation: str) -> list[str]:
+        found: list[str] = []
+        for name in names:
+            try:
+                getattr(_checker(), name)(source, translation)
+            except toolkit.FilterFailure as failure:  # SeriousFilterFailure is a subclass
+                found.extend(failure.messages)
+        return found
+
+    run.__name__ = "_".join(names)
+    return run
+
+
+placeholders = _toolkit_tests("printf", "pythonbraceformat")
+urls = _toolkit_tests("urls")
+emails = _toolkit_tests("emails")
+numbers = _toolkit_tests("numbers")
+
+
+def links(source: str, translation: str) -> list[str]:
+    """The link targets of ``[text](target)`` are the same, as many times each."""
+    want, got = Counter(link_targets(source)), Counter(link_targets(translation))
+    if want == got:
+        return []
+    messages = [f"link target {target!r} is missing" for target in sorted(want - got)]
+    messages += [f"link target {target!r} is not in the source"
+                 for target in sorted(got - want)]
+    return messages
+
+
+# A run of * or _ that markdown-it left as text is an unmatched marker, unless it
+# stands alone between spaces ("2 * 3") or, for _, inside a word ("file_name").
+_MARKER = re.compile(r"\*+|_+")
+
+
+def _stray_markers(text: str) -> int:
+    count = 0
+    for match in _MARKER.finditer(text):
+        before = text[match.start() - 1] if match.start() else " "
+        after = text[match.end()] if match.end() < len(text) else " "
+        if before.isspace() and after.isspace():
+            continue
+        if match.group().startswith("_") and before.isalnum() and after.isalnum():
+            continue
+        count += 1
+    return count
+
+
+def _emphasis(text: str) -> tuple[int, int, int]:
+    """(bold spans, italic spans, stray markers) of inline Markdown."""
+    bold = italic = stray = 0
+    for token in markdown().parseInline(text)[0].children or []:
+        if token.type == "strong_open":
+            bold += 1
+        elif token.type == "em_open":
+            italic += 1
+        elif token.type == "text":
+            stray += _stray_markers(token.content)
+    return bold, italic, stray
+
+
+def emphasis(source: str, translation: str) -> list[str]:
+    """``**``, ``*`` and ``_`` markers are balanced; as many bold spans as the source."""
+    source_bold, _, source_stray = _emphasis(source)
+    bold, _, stray = _emphasis(translation)
+    messages = []
+    if stray > source_stray:
+        messages.append("unbalanced emphasis: a '**', '*' or '_' marker has no partner")
+    if bold != source_bold:
+        messages.append(f"{bold} bold span(s) where the source has {source_bold}")
+    return messages
+
+
+def _tags(text: str) -> Counter[str]:
+    return Counter(match.group("name").lower() for match in RAW_TAG.finditer(text))
+
+
+def html(source: str, translation: str) -> list[str]:
+    """No raw HTML or script that the source does not have (even allowed tags)."""
+    unsafe = Counter(unsafe_content(translation)) - Counter(unsafe_content(source))
+    messages = [f"{what} is not allowed" for what in sorted(unsafe)]
+    reported = {what.rsplit("<", 1)[-1].rstrip(">") for what in unsafe if "<" in what}
+    messages += [f"raw HTML <{name}> is not in the source"
+                 for name in sorted(_tags(translation) - _tags(source)) if name not in reported]
+    return messages
+
+
+CHECKS: tuple[Check, ...] = (
+    Check("placeholders", placeholders, "%(name)s, %s and {name} placeholders match"),
+    Check("urls", urls, "web addresses are kept"),
+    Check("emails", emails, "e-mail addresses are kept"),
+    Check("numbers", numbers, "numbers (doses, ages, phone numbers) are kept"),
+    Check("links", links, "Markdown link targets are kept"),
+    Check("emphasis", emphasis, "emphasis markers balanced, same bold spans"),
+    Check("html", html, "no raw HTML or script the source does not have"),
+)
+
+
+def check_message(source: str, translation: str,
+                  checks: tuple[Check, ...] = CHECKS) -> list[tuple[str, str]]:
+    """Every ``(check id, message)`` for one translation; [] when it is clean or empty."""
+    if not translation:
+        return []
+    return [(check.id, message) for check in checks
+            for message in check.run(source, translation)]
