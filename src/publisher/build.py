@@ -6,7 +6,6 @@ counts what failed, and reports it; the command line turns that into exit status
 
 from __future__ import annotations
 
-import base64
 import gettext
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -17,13 +16,15 @@ from typing import Callable, Iterable, Iterator
 
 import segno
 
-from . import __version__
+from .catalogs import load_interface
 from .config import Config, load_config, with_overrides
-from .errors import Problem, PublisherError, RenderError, error
-from .localize import source_handout
+from .dashboard import write_dashboard
+from .errors import CatalogError, Problem, PublisherError, RenderError, error
+from .fonts import missing_glyphs_message, uncovered
 from .inline import to_plain_text
 from .locales import human_size, native_name
-from .model import LocalizedDocument
+from .model import LocalizedDocument, segments
+from .plan import plan
 from .render_html import Alternate, HtmlRenderer, PdfLink
 from .seeds import load_seeds, overdue
 from .write_dist import (Manifest, ManifestEntry, Skipped, remove_stale, write_file,
@@ -54,7 +55,6 @@ class RenderJob:
     """Everything one worker needs to render one handout in one language."""
     handout: LocalizedDocument
     formats: tuple[str, ...]
-    interface: gettext.NullTranslations
     alternates: tuple[Alternate, ...]
     canonical: str
 
@@ -101,23 +101,50 @@ def build(options: BuildOptions,
     for path, reason in loaded.skipped:
         result.manifest.skipped.append(Skipped(Path(path).stem, "*", reason, path))
 
-    handouts = [source_handout(d) for d in loaded.documents]
+    locales = options.locales or config.locales
+    planned = plan(options.project, loaded.documents, locales, config.require)
     if options.locales:
-        handouts = [h for h in handouts if h.locale in options.locales]
-    jobs = plan_jobs(handouts, config, options.formats)
+        planned.handouts = [h for h in planned.handouts if h.locale in options.locales]
+    result.problems.extend(planned.problems)
+    result.failed += planned.failed
+    result.manifest.skipped.extend(Skipped(n.slug, n.locale, n.reason, n.path)
+                                   for n in planned.not_published)
+    interface = interface_catalogs(options.project, {h.locale for h in planned.handouts},
+                                   result.problems)
+    jobs = plan_jobs(planned.handouts, config, options.formats)
     out = options.out_dir
     for rendered in render_all(jobs, options, config, progress):
         result.problems.extend(rendered.problems)
         if rendered.failed:
             result.failed += 1
+            result.manifest.skipped.append(Skipped(
+                rendered.job.handout.slug, rendered.job.handout.locale,
+                "could not be rendered: " + next(
+                    (p.message for p in rendered.problems if p.is_error), "unknown error"),
+                rendered.job.handout.document.path))
             continue
         result.manifest.handouts.append(write_handout(out, rendered))
     result.manifest.handouts.sort(key=lambda e: (e.locale, e.slug))
-    write_site(out, options.project, config, result.manifest)
+    write_site(out, options.project, config, result.manifest, interface)
+    write_dashboard(out, options.project, config, planned.rows, interface)
     keep = {path for e in result.manifest.handouts for path in (e.html, e.pdf) if path}
     remove_stale(out, keep)
     write_manifest(out, result.manifest)
     return result
+
+
+def interface_catalogs(project: Path, locales: set[str],
+                       problems: list[Problem]) -> dict[str, gettext.NullTranslations]:
+    """Each locale's interface translations; a broken catalog costs only its strings."""
+    found: dict[str, gettext.NullTranslations] = {}
+    for locale in sorted(locales):
+        try:
+            found[locale], notes = load_interface(project, locale)
+            problems.extend(notes)
+        except CatalogError as exc:
+            problems.extend(exc.problems)
+            found[locale] = gettext.NullTranslations()
+    return found
 
 
 def plan_jobs(handouts: list[LocalizedDocument], config: Config,
@@ -133,8 +160,7 @@ def plan_jobs(handouts: list[LocalizedDocument], config: Config,
             for other in by_slug[handout.slug] if other.locale != handout.locale)
         canonical = (f"{config.base_url.rstrip('/')}/{handout.locale}/{handout.slug}.html"
                      if config.base_url else "")
-        jobs.append(RenderJob(handout, formats, gettext.NullTranslations(), alternates,
-                              canonical))
+        jobs.append(RenderJob(handout, formats, alternates, canonical))
     return jobs
 
 
@@ -172,6 +198,17 @@ def _start_worker(project: Path, config: Config) -> None:
     _worker["pdf"] = PdfRenderer([project / "templates", project / "seeds" / "assets"])
 
 
+def _worker_interface(project: Path, locale: str) -> gettext.NullTranslations:
+    # Babel's Translations cannot be pickled: each worker reads the catalog once.
+    cache: dict[str, gettext.NullTranslations] = _worker.setdefault("interface", {})
+    if locale not in cache:
+        try:
+            cache[locale] = load_interface(project, locale)[0]
+        except CatalogError:  # reported once by the main process
+            cache[locale] = gettext.NullTranslations()
+    return cache[locale]
+
+
 def render_job(job: RenderJob) -> RenderedHandout:
     html_renderer: HtmlRenderer = _worker["html"]  # type: ignore[assignment]
     pdf_renderer = _worker["pdf"]
@@ -180,9 +217,11 @@ def render_job(job: RenderJob) -> RenderedHandout:
     problems: list[Problem] = []
     pdf_bytes, pages, pdf_link = None, None, None
     try:
+        require_glyphs(handout)
+        interface = _worker_interface(project, handout.locale)
         if "pdf" in job.formats:
             printed = html_renderer.handout(handout, medium="print",
-                                            translations=job.interface,
+                                            translations=interface,
                                             canonical=job.canonical, qr=qr_data_uri(job.canonical))
             rendered = pdf_renderer.render(printed, source_path=handout.document.path,
                                            base_url=(project / "templates").as_uri() + "/")
@@ -192,7 +231,7 @@ def render_job(job: RenderJob) -> RenderedHandout:
                                pages, human_size(len(pdf_bytes), handout.locale))
         web = None
         if "html" in job.formats:
-            web = html_renderer.handout(handout, medium="web", translations=job.interface,
+            web = html_renderer.handout(handout, medium="web", translations=interface,
                                         pdf=pdf_link, alternates=job.alternates,
                                         canonical=job.canonical)
     except PublisherError as exc:
@@ -203,6 +242,16 @@ def render_job(job: RenderJob) -> RenderedHandout:
                         f"{type(exc).__name__}: {exc}")
         return RenderedHandout(job, None, None, None, (*problems, problem))
     return RenderedHandout(job, web, pdf_bytes, pages, tuple(problems))
+
+
+def require_glyphs(handout: LocalizedDocument) -> None:
+    """Fail the handout, naming the font package, when a character has no glyph."""
+    texts = [handout.title, *segments(handout.blocks)]
+    missing = uncovered("".join(to_plain_text(s.text) for s in texts))
+    if missing:
+        where = next((s for s in texts if any(c in s.text for c in missing)), handout.title)
+        raise RenderError(error(handout.document.path, missing_glyphs_message(missing),
+                                line=where.line if where.lang is None else None))
 
 
 def qr_data_uri(address: str) -> str:

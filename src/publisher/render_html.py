@@ -126,7 +126,7 @@ class HtmlRenderer:
             (templates / name).read_text(encoding="utf-8")
             for name in ("typography.css", "web.css")))
 
-    def _render(self, name: str, locale: str, translations: gettext.NullTranslations,
+    def page(self, name: str, locale: str, translations: gettext.NullTranslations,
                 **context: Any) -> str:
         self.env.install_gettext_translations(translations, newstyle=True)
         self.env.filters["date"] = lambda d: format_date(d, "long", locale=babel_locale(locale))
@@ -144,7 +144,7 @@ class HtmlRenderer:
                 translations: gettext.NullTranslations, pdf: PdfLink | None = None,
                 alternates: tuple[Alternate, ...] = (), canonical: str = "",
                 qr: str = "") -> str:
-        return self._render(
+        return self.page(
             "handout.html", handout.locale, translations, medium=medium, handout=handout,
             meta=handout.document.meta, pdf=pdf, alternates=alternates, canonical=canonical,
             qr=qr,
@@ -152,10 +152,10 @@ class HtmlRenderer:
 
     def index(self, locale: str, *, translations: gettext.NullTranslations,
               groups: list[dict[str, Any]], alternates: tuple[Alternate, ...]) -> str:
-        return self._render("index.html", locale, translations, medium="web",
+        return self.page("index.html", locale, translations, medium="web",
                             groups=groups, alternates=alternates)
 
     def languages(self, locale: str, *, translations: gettext.NullTranslations,
                   languages: list[dict[str, str]]) -> str:
-        return self._render("languages.html", locale, translations, medium="web",
+        return self.page("languages.html", locale, translations, medium="web",
                             languages=languages)

@@ -1,0 +1,77 @@
+"""Translation progress, per language and document: the `status` table, its JSON and
+`dist/translations.html`, all from the same plan rows."""
+
+from __future__ import annotations
+
+import gettext
+import json
+from pathlib import Path
+from typing import Any, Sequence
+
+from .config import Config
+from .locales import direction, native_name
+from .plan import StatusRow
+from .render_html import HtmlRenderer
+from .write_dist import write_file
+
+COLUMNS = ("locale", "document", "entries", "translated", "fuzzy", "untranslated",
+           "reviewed", "failures", "published")
+
+
+def row_data(row: StatusRow) -> dict[str, Any]:
+    catalog = row.catalog
+    return {
+        "locale": row.locale,
+        "document": row.slug,
+        "entries": catalog.entries if catalog else None,
+        "translated": catalog.translated if catalog else None,
+        "translated_pct": catalog.percent_translated if catalog else 100.0,
+        "fuzzy": catalog.fuzzy if catalog else 0,
+        "untranslated": catalog.untranslated if catalog else 0,
+        "reviewed": catalog.reviewed if catalog else None,
+        "reviewed_pct": catalog.percent_reviewed if catalog else 100.0,
+        "failures": len(catalog.check_failures) if catalog else 0,
+        "published": row.published,
+        "state": row.state or None,
+        "reason": row.reason or None,
+        "catalog": catalog.path.as_posix() if catalog else None,
+    }
+
+
+def to_json(rows: Sequence[StatusRow]) -> str:
+    return json.dumps([row_data(r) for r in rows], indent=2, ensure_ascii=False) + "\n"
+
+
+def to_table(rows: Sequence[StatusRow]) -> str:
+    lines = [COLUMNS]
+    for row in rows:
+        data = row_data(row)
+        if row.catalog is None and row.state == "source":
+            numbers = ("-",) * 6
+        else:
+            numbers = (str(data["entries"] or 0), f"{data['translated'] or 0} ({data['translated_pct']:.0f}%)",
+                       str(data["fuzzy"]), str(data["untranslated"]),
+                       f"{data['reviewed'] or 0} ({data['reviewed_pct']:.0f}%)", str(data["failures"]))
+        outcome = row.state if row.published else f"no: {row.reason}"
+        lines.append((row.locale, row.slug, *numbers, outcome))
+    widths = [max(len(line[i]) for line in lines) for i in range(len(COLUMNS) - 1)]
+    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(line, widths))
+                     + "  " + line[-1] for line in lines) + "\n"
+
+
+def write_dashboard(out: Path, project: Path, config: Config, rows: Sequence[StatusRow],
+                    interface: dict[str, gettext.NullTranslations]) -> None:
+    locale = config.source_language
+    groups = []
+    for language in dict.fromkeys(r.locale for r in rows):
+        members = [row_data(r) | {"slug": r.slug} for r in rows
+                   if r.locale == language and r.catalog is not None or
+                   (r.locale == language and not r.published)]
+        if members:
+            groups.append({"locale": language, "name": native_name(language),
+                           "dir": direction(language), "rows": members})
+    renderer = HtmlRenderer(project / "templates", config)
+    page = renderer.page("translations.html", locale,
+                         interface.get(locale, gettext.NullTranslations()),
+                         medium="web", groups=groups, policy=config.require)
+    write_file(out, "translations.html", page)

@@ -1,0 +1,79 @@
+"""Plan the handouts: for every document × locale, what is published and why not.
+
+`build` renders what the plan publishes; `publisher status` and the dashboard show the
+same plan, so the build summary and the status table never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from .catalogs import CatalogStatus, catalog_status, read_translation
+from .errors import CatalogError, Problem
+from .localize import NotPublished, is_source, localize
+from .model import Document, LocalizedDocument
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    locale: str
+    slug: str
+    #: Catalog progress; None for the document's own language.
+    catalog: CatalogStatus | None
+    #: source, reviewed, translated or draft when published; "" when not.
+    state: str
+    reason: str = ""
+
+    @property
+    def published(self) -> bool:
+        return bool(self.state)
+
+
+@dataclass
+class Plan:
+    handouts: list[LocalizedDocument] = field(default_factory=list)
+    not_published: list[NotPublished] = field(default_factory=list)
+    rows: list[StatusRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    #: Catalogs that could not be read (each costs its handout).
+    failed: int = 0
+
+
+def plan(project: Path, documents: Sequence[Document], locales: Sequence[str],
+         policy: str) -> Plan:
+    result = Plan()
+    for document in documents:
+        wanted = list(dict.fromkeys([document.meta.language, *locales]))
+        for locale in wanted:
+            if is_source(document, locale):
+                result.handouts.append(localize(document, locale, None, policy))
+                result.rows.append(StatusRow(locale, document.slug, None, "source"))
+                continue
+            _plan_translation(project, document, locale, policy, result)
+    return result
+
+
+def _plan_translation(project: Path, document: Document, locale: str, policy: str,
+                      result: Plan) -> None:
+    try:
+        translation = read_translation(project, locale, document.slug)
+        status = catalog_status(project, locale, document.slug)
+    except CatalogError as exc:
+        result.problems.extend(exc.problems)
+        result.failed += 1
+        reason = "catalog cannot be read: " + exc.problems[0].message
+        path = exc.problems[0].path
+        result.not_published.append(NotPublished(document.slug, locale, reason, path))
+        result.rows.append(StatusRow(locale, document.slug, None, "", reason))
+        return
+    if translation is not None:
+        result.problems.extend(translation.problems)
+    outcome = localize(document, locale, translation, policy)
+    if isinstance(outcome, NotPublished):
+        result.not_published.append(outcome)
+        result.rows.append(StatusRow(locale, document.slug, status, "", outcome.reason))
+    else:
+        result.handouts.append(outcome)
+        result.rows.append(StatusRow(locale, document.slug, status, outcome.translation))
