@@ -111,6 +111,11 @@ def build(options: BuildOptions,
                                    for n in planned.not_published)
     interface = interface_catalogs(options.project, {h.locale for h in planned.handouts},
                                    result.problems)
+    # A catalog with entries that fail their checks is an input that failed, even
+    # though the rest of it (and every other handout) is still used.
+    result.failed += len({p.path for p in result.problems
+                          if p.is_error and p.path.startswith("locales/")} -
+                         {n.path for n in planned.not_published if "cannot be read" in n.reason})
     jobs = plan_jobs(planned.handouts, config, options.formats)
     out = options.out_dir
     for rendered in render_all(jobs, options, config, progress):
