@@ -6,6 +6,7 @@ counts what failed, and reports it; the command line turns that into exit status
 
 from __future__ import annotations
 
+import dataclasses
 import gettext
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -20,6 +21,7 @@ from .catalogs import load_interface
 from .config import Config, load_config, with_overrides
 from .dashboard import write_dashboard
 from .errors import CatalogError, Problem, PublisherError, RenderError, error
+from .fingerprint import environment_hash, interface_hash, job_fingerprint
 from .fonts import missing_glyphs_message, uncovered
 from .inline import to_plain_text
 from .locales import human_size, native_name
@@ -27,7 +29,8 @@ from .model import LocalizedDocument, segments
 from .plan import plan
 from .render_html import Alternate, HtmlRenderer, PdfLink
 from .seeds import load_seeds, overdue
-from .write_dist import (Manifest, ManifestEntry, Skipped, remove_stale, write_file,
+from .write_dist import (Manifest, ManifestEntry, Skipped, read_manifest, remove_stale,
+                         write_file,
                          write_manifest)
 from .site import write_site
 
@@ -57,6 +60,8 @@ class RenderJob:
     formats: tuple[str, ...]
     alternates: tuple[Alternate, ...]
     canonical: str
+    #: Everything the handout's bytes depend on (see fingerprint.py).
+    fingerprint: str = ""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -82,6 +87,9 @@ class BuildResult:
     manifest: Manifest = field(default_factory=Manifest)
     problems: list[Problem] = field(default_factory=list)
     failed: int = 0
+    #: Handouts rendered in this build, and those whose fingerprint had not changed.
+    rendered: int = 0
+    reused: int = 0
 
     @property
     def exit_status(self) -> int:
@@ -118,7 +126,22 @@ def build(options: BuildOptions,
                          {n.path for n in planned.not_published if "cannot be read" in n.reason})
     jobs = plan_jobs(planned.handouts, config, options.formats)
     out = options.out_dir
-    for rendered in render_all(jobs, options, config, progress):
+    previous = read_manifest(out)
+    jobs = fingerprinted(jobs, options.project, config)
+    unchanged = {e.fingerprint: e for e in previous.handouts if e.fingerprint and _on_disk(out, e)}
+    to_render = []
+    for job in jobs:
+        if job.fingerprint in unchanged:
+            result.manifest.handouts.append(unchanged[job.fingerprint])
+            result.reused += 1
+        else:
+            to_render.append(job)
+    if options.locales:  # a partial build keeps the other languages as they were
+        result.manifest.handouts.extend(
+            e for e in previous.handouts
+            if e.locale not in options.locales and _on_disk(out, e))
+    for rendered in render_all(to_render, options, config, progress):
+        result.rendered += 1
         result.problems.extend(rendered.problems)
         if rendered.failed:
             result.failed += 1
@@ -136,6 +159,17 @@ def build(options: BuildOptions,
     remove_stale(out, keep)
     write_manifest(out, result.manifest)
     return result
+
+
+def fingerprinted(jobs: list[RenderJob], project: Path, config: Config) -> list[RenderJob]:
+    environment = environment_hash(project, config)
+    interface = {loc: interface_hash(project, loc) for loc in {j.handout.locale for j in jobs}}
+    return [dataclasses.replace(job, fingerprint=job_fingerprint(
+        environment, interface[job.handout.locale], repr(job))) for job in jobs]
+
+
+def _on_disk(out: Path, entry: ManifestEntry) -> bool:
+    return all((out / path).is_file() for path in (entry.html, entry.pdf) if path)
 
 
 def interface_catalogs(project: Path, locales: set[str],
@@ -287,4 +321,4 @@ def write_handout(out: Path, rendered: RenderedHandout) -> ManifestEntry:
         translation=handout.translation,
         last_reviewed=meta.last_reviewed.isoformat() if meta.last_reviewed else None,
         review_due=meta.review_due.isoformat() if meta.review_due else None,
-        tags=meta.tags, cancer_types=meta.cancer_types)
+        tags=meta.tags, cancer_types=meta.cancer_types, fingerprint=rendered.job.fingerprint)

@@ -629,18 +629,27 @@ def interface_translations(project: Path, locale: str) -> NullTranslations:
 # --- what the localize stage reads ------------------------------------------------------
 
 def read_translation(project: Path, locale: str, slug: str) -> Translation | None:
-    """The usable entries of a document's catalog for a locale; None when there is none.
+    """The usable entries of a document's catalog for a locale; None when there is none."""
+    return translation_state(project, locale, slug)[0]
+
+
+def translation_state(project: Path, locale: str,
+                      slug: str) -> tuple[Translation | None, CatalogStatus]:
+    """What the localize stage may use, and the catalog's progress, from one reading.
 
     A catalog that cannot be read raises CatalogError naming its file and line.
     """
     path = catalog_path(project, locale, slug)
-    if not path.exists():
-        return None
-    catalog = read_catalog(path, locale, project=project)
+    template_file = template_path(project, slug)
+    template = read_catalog(template_file, project=project) if template_file.exists() else None
     where = shown(path, project)
+    if not path.exists():
+        return None, _status(None, template, locale, slug, path, where)
+    catalog = read_catalog(path, locale, project=project)
     usable = usable_translations(catalog, where)
-    return Translation(
+    translation = Translation(
         path=where, usable=usable.strings,
         reviewed=frozenset(k for k, v in usable.reviewed.items() if v is not None),
         problems=tuple(usable.problems),
         fuzzy=sum(1 for m in catalog if m.id and m.fuzzy))
+    return translation, _status(catalog, template, locale, slug, path, where)

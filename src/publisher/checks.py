@@ -85,8 +85,11 @@ def _stray_markers(text: str) -> int:
     return count
 
 
+@lru_cache(maxsize=65536)
 def _emphasis(text: str) -> tuple[int, int, int]:
     """(bold spans, italic spans, stray markers) of inline Markdown."""
+    if "*" not in text and "_" not in text:
+        return 0, 0, 0  # most segments: no marker, no need to parse
     bold = italic = stray = 0
     for token in markdown().parseInline(text)[0].children or []:
         if token.type == "strong_open":
@@ -140,5 +143,12 @@ def check_message(source: str, translation: str,
     """Every ``(check id, message)`` for one translation; [] when it is clean or empty."""
     if not translation:
         return []
-    return [(check.id, message) for check in checks
-            for message in check.run(source, translation)]
+    return list(_check_pair(source, translation, checks))
+
+
+@lru_cache(maxsize=65536)
+def _check_pair(source: str, translation: str,
+                checks: tuple[Check, ...]) -> tuple[tuple[str, str], ...]:
+    # Checks are pure: the status table and the build ask about the same entries.
+    return tuple((check.id, message) for check in checks
+                 for message in check.run(source, translation))

@@ -31,7 +31,8 @@ class Coverage:
     missing: tuple[tuple[str, str], ...]
 
 
-def _font_file(family: str) -> str | None:
+@lru_cache(maxsize=None)
+def font_file(family: str) -> str | None:
     try:
         found = subprocess.run(["fc-match", "-f", "%{family}\n%{file}", family],
                                capture_output=True, text=True, check=True).stdout
@@ -47,7 +48,7 @@ def coverage() -> Coverage:
     codepoints: set[int] = set()
     missing = []
     for family, package in FONT_STACK.items():
-        path = _font_file(family)
+        path = font_file(family)
         if path is None:
             missing.append((family, package))
             continue

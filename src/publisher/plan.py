@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from .catalogs import CatalogStatus, catalog_status, read_translation
+from .catalogs import CatalogStatus, translation_state
 from .errors import CatalogError, Problem
 from .localize import NotPublished, is_source, localize
 from .model import Document, LocalizedDocument
@@ -58,8 +58,7 @@ def plan(project: Path, documents: Sequence[Document], locales: Sequence[str],
 def _plan_translation(project: Path, document: Document, locale: str, policy: str,
                       result: Plan) -> None:
     try:
-        translation = read_translation(project, locale, document.slug)
-        status = catalog_status(project, locale, document.slug)
+        translation, status = translation_state(project, locale, document.slug)
     except CatalogError as exc:
         result.problems.extend(exc.problems)
         result.failed += 1

@@ -47,8 +47,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         stop()
     print_problems(result.problems, out)
     manifest = result.manifest
-    print(f"built {len(manifest.handouts)} handout(s) in "
-          f"{time.perf_counter() - started:.1f} s into {options.out_dir}", file=out)
+    print(f"published {len(manifest.handouts)} handout(s) ({result.rendered} rendered, "
+          f"{result.reused} unchanged) in {time.perf_counter() - started:.1f} s "
+          f"into {options.out_dir}", file=out)
     for skipped in manifest.skipped:
         print(f"not published: {skipped.slug} ({skipped.locale}): {skipped.reason}", file=out)
     if result.failed:

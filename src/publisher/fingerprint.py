@@ -1,0 +1,67 @@
+"""Fingerprints for incremental builds: everything a handout's bytes depend on.
+
+A handout is rendered again only when its fingerprint changes: its own text (the
+localized document, which already reflects the seed and its catalog), the languages
+it links to, the interface catalog of its language, the templates and CSS, the fonts,
+the configuration, and the code (this package and WeasyPrint).  A missing or
+unreadable previous manifest only costs a full rebuild.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+import weasyprint
+
+import publisher
+
+from .catalogs import INTERFACE, catalog_path
+from .config import Config
+from .fonts import FONT_STACK, font_file
+
+
+def _hash_files(paths: list[Path], root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_hash() -> str:
+    package = Path(publisher.__file__).parent
+    return _hash_files([p for p in package.rglob("*.py")], package) + weasyprint.__version__
+
+
+def fonts_hash() -> str:
+    digest = hashlib.sha256()
+    for family in FONT_STACK:
+        path = font_file(family)
+        stat = Path(path).stat() if path else None
+        digest.update(f"{family}={path}:{stat.st_size if stat else 0}:"
+                      f"{stat.st_mtime_ns if stat else 0}\n".encode())
+    return digest.hexdigest()
+
+
+def environment_hash(project: Path, config: Config) -> str:
+    """What every handout of this build depends on."""
+    templates = project / "templates"
+    files = [p for p in templates.rglob("*") if p.is_file()] if templates.is_dir() else []
+    parts = (code_hash(), _hash_files(files, templates) if files else "", fonts_hash(),
+             repr(config))
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def interface_hash(project: Path, locale: str) -> str:
+    path = catalog_path(project, locale, INTERFACE)
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+
+
+def job_fingerprint(environment: str, interface: str, job_description: str) -> str:
+    return hashlib.sha256(
+        f"{environment}\n{interface}\n{job_description}".encode()).hexdigest()
