@@ -402,7 +402,9 @@ def test_usable_translations_leave_out_fuzzy_and_failing_entries(project):
     lines = {m.id: m.lineno for m in read_po(path.open("rb"))}
     failing = {(p.line, p.check) for p in usable.problems}
     read_line = lines["Read [more about doses](https://www.cancer.gov/doses)."]
-    assert (read_line, "links") in failing and (read_line, "urls") in failing
+    # A changed link target is the links check's; Translate Toolkit's urls check only
+    # looks at bare addresses (it would misread the ")." after a link).
+    assert (read_line, "links") in failing and (read_line, "urls") not in failing
     assert (lines["When to call"], "html") in failing
     assert all(str(p).startswith("locales/es/LC_MESSAGES/x.po:") for p in usable.problems)
 

@@ -64,6 +64,11 @@ def test_the_messages_say_what_is_wrong():
     assert ("emphasis", "0 bold span(s) where the source has 1") in found
 
 
+def test_link_punctuation_and_word_order_are_not_url_changes():
+    source = "Learn about [a](https://x.org/a), [b](https://x.org/b), and more."
+    assert check_message(source, "Lea sobre [b](https://x.org/b) y [a](https://x.org/a).") == []
+
+
 def test_an_untranslated_entry_is_not_checked():
     assert check_message("Take 500 mg.", "") == []
 

@@ -271,7 +271,8 @@ def merge(catalog: Catalog, template: Catalog) -> Catalog:
     would otherwise drop on the second update.
     """
     for key, message in list(catalog.obsolete.items()):
-        if message.id in template and message.id not in catalog:
+        if template.get(message.id, context=message.context) is not None and \
+                catalog.get(message.id, context=message.context) is None:
             del catalog.obsolete[key]
             catalog[message.id] = message
     before = {message.id: message for message in catalog if message.id}
@@ -486,7 +487,7 @@ class CatalogStatus:
 
 def _status(catalog: Catalog | None, template: Catalog | None, locale: str, slug: str,
             path: Path, where: str) -> CatalogStatus:
-    template_ids = [m.id for m in template if m.id] if template is not None else []
+    template_ids = [(m.id, m.context) for m in template if m.id] if template is not None else []
     if catalog is None:
         count = len(template_ids)
         return CatalogStatus(locale, slug, path, count, 0, 0, count, 0, (), exists=False)
@@ -504,7 +505,8 @@ def _status(catalog: Catalog | None, template: Catalog | None, locale: str, slug
             failures.extend(found)
             translated += 1
             reviewed += is_reviewed(message) and not found
-    missing = sum(1 for msgid in template_ids if msgid not in catalog)
+    missing = sum(1 for msgid, context in template_ids
+                  if catalog.get(msgid, context=context) is None)
     return CatalogStatus(locale, slug, path, translated + fuzzy + untranslated + missing,
                          translated, fuzzy, untranslated + missing, reviewed, tuple(failures),
                          missing=missing)
@@ -544,7 +546,7 @@ def review_problems(catalog: Catalog, template: Catalog | None, where: str) -> l
             problems.extend(message_problems(message, catalog, where))
     if template is not None:
         for message in template:
-            if message.id and message.id not in catalog:
+            if message.id and catalog.get(message.id, context=message.context) is None:
                 problems.append(error(where, f"not in the catalog yet (run publisher update): "
                                       f"{_short(message.id)}"))
     if not any(message.id for message in catalog):

@@ -18,7 +18,7 @@ from typing import Callable, NamedTuple
 
 from translate.filters import checks as toolkit
 
-from .inline import RAW_TAG, link_targets, markdown, unsafe_content
+from .inline import LINK, RAW_TAG, link_targets, markdown, unsafe_content
 
 CheckFunction = Callable[[str, str], list[str]]
 
@@ -51,7 +51,17 @@ def _toolkit_tests(*names: str) -> CheckFunction:
 
 
 placeholders = _toolkit_tests("printf", "pythonbraceformat")
-urls = _toolkit_tests("urls")
+_toolkit_urls = _toolkit_tests("urls")
+
+
+def urls(source: str, translation: str) -> list[str]:
+    """Bare web addresses are kept (Markdown link targets are the `links` check's:
+    Translate Toolkit would read the ")." after a link as part of its address)."""
+    return _toolkit_urls(_without_link_targets(source), _without_link_targets(translation))
+
+
+def _without_link_targets(text: str) -> str:
+    return LINK.sub(lambda m: m.group("text"), text)
 emails = _toolkit_tests("emails")
 numbers = _toolkit_tests("numbers")
 
