@@ -10,11 +10,12 @@ import argparse
 import sys
 from typing import Sequence, TextIO
 
+from . import serve
 from .commands import EXIT_FAILED, EXIT_USAGE, build, check, translate
 from .commands.common import print_problems
 from .errors import ConfigError, PublisherError
 
-SUBCOMMANDS = (build, check, translate)
+SUBCOMMANDS = (build, check, translate, serve)
 
 
 class _Parser(argparse.ArgumentParser):

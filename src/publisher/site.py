@@ -1,10 +1,19 @@
 """The download site: dist/index.html (languages, each named in itself) and an index
-per language listing its handouts, grouped by topic so it works without JavaScript."""
+per language listing its handouts, grouped by topic so it works without JavaScript.
+
+Topic names are interface text, so they are translated like the rest of the
+interface: ``templates/index.html`` names every known cancer type with
+``pgettext("cancer type", "Breast cancer")``, which Babel's Jinja extractor puts in
+``messages.pot`` (msgctxt ``cancer type``).  This module only passes the seeds' raw
+``cancerTypes`` keys; a key the template does not know is shown humanized
+("Soft-tissue sarcoma" from ``soft-tissue-sarcoma``) and untranslated.
+"""
 
 from __future__ import annotations
 
 import gettext
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +21,9 @@ from .config import Config
 from .locales import direction, human_size, native_name
 from .render_html import Alternate, HtmlRenderer
 from .write_dist import Manifest, ManifestEntry, write_file
+
+#: Below this many handouts a language index lists them without topic sections.
+MIN_HANDOUTS_FOR_TOPICS = 2
 
 
 def write_site(out: Path, project: Path, config: Config, manifest: Manifest,
@@ -21,14 +33,13 @@ def write_site(out: Path, project: Path, config: Config, manifest: Manifest,
     by_locale: dict[str, list[ManifestEntry]] = {}
     for entry in manifest.handouts:
         by_locale.setdefault(entry.locale, []).append(entry)
-    locales = [loc for loc in config.locales if loc in by_locale] + \
-        sorted(loc for loc in by_locale if loc not in config.locales)
+    locales = published_locales(config, by_locale)
     for locale in locales:
         translations = interface.get(locale, gettext.NullTranslations())
         alternates = tuple(Alternate(other, native_name(other), f"../{other}/index.html")
                            for other in locales if other != locale)
         page = renderer.index(locale, translations=translations,
-                              groups=topic_groups(by_locale[locale], locale, translations),
+                              groups=topic_groups(by_locale[locale], locale),
                               alternates=alternates)
         write_file(out, f"{locale}/index.html", page)
     chooser_locale = config.source_language
@@ -41,36 +52,51 @@ def write_site(out: Path, project: Path, config: Config, manifest: Manifest,
     write_file(out, "index.html", page)
 
 
-def topic_groups(entries: list[ManifestEntry], locale: str,
-                 translations: gettext.NullTranslations) -> list[dict[str, Any]]:
-    """All handouts first, then one group per cancer type named in the seeds."""
-    listed = [_listing(e, locale, translations) for e in sorted(entries, key=lambda e: e.title)]
-    groups = [{"id": "all", "name": translations.gettext("All handouts"), "entries": listed}]
-    topics = sorted({t for e in entries for t in e.cancer_types})
-    for topic in topics:
-        members = [item for item, e in zip(listed, sorted(entries, key=lambda e: e.title))
-                   if topic in e.cancer_types]
-        groups.append({"id": "topic-" + re.sub(r"[^a-z0-9-]", "-", topic.lower()),
-                       "name": translations.gettext(topic.replace("-", " ").capitalize()),
-                       "entries": members})
+def published_locales(config: Config, by_locale: dict[str, list[ManifestEntry]]) -> list[str]:
+    """The configured languages that have handouts, in configured order, then any other."""
+    return [loc for loc in config.locales if loc in by_locale] + \
+        sorted(loc for loc in by_locale if loc not in config.locales)
+
+
+def topic_groups(entries: list[ManifestEntry], locale: str) -> list[dict[str, Any]]:
+    """All handouts first, then one group per cancer type named in the seeds.
+
+    A group is ``{"id", "kind": "all"|"topic", "key", "fallback", "entries"}``; the
+    template turns ``kind``/``key`` into a translated name.  Keys are slugs, so
+    "Lung", "lung" and "head and neck"/"head-and-neck" are one topic each.
+    """
+    ordered = sorted(entries, key=lambda e: (e.title.casefold(), e.slug))
+    listed = [(e, _listing(e, locale)) for e in ordered]
+    groups: list[dict[str, Any]] = [{"id": "all", "kind": "all", "key": "",
+                                     "fallback": "", "entries": [item for _, item in listed]}]
+    if len(entries) < MIN_HANDOUTS_FOR_TOPICS:
+        return groups
+    topics = {e.slug: {slug(t) for t in e.cancer_types} for e in entries}
+    for key in sorted(set().union(*topics.values())):
+        groups.append({"id": "topic-" + key, "kind": "topic", "key": key,
+                       "fallback": humanize(key),
+                       "entries": [item for e, item in listed if key in topics[e.slug]]})
     return groups
 
 
-def _listing(entry: ManifestEntry, locale: str,
-             translations: gettext.NullTranslations) -> dict[str, Any]:
-    from datetime import date
-    notice = {
-        "translated": translations.gettext("Translation not yet reviewed"),
-        "draft": translations.gettext("Draft translation"),
-    }.get(entry.translation, "")
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+
+
+def humanize(key: str) -> str:
+    words = re.sub(r"[-_]+", " ", key).strip()
+    return words[:1].upper() + words[1:]
+
+
+def _listing(entry: ManifestEntry, locale: str) -> dict[str, Any]:
     return {
         "title": entry.title,
-        "html": Path(entry.html).name if entry.html else (Path(entry.pdf).name if entry.pdf else ""),
+        "html": Path(entry.html).name if entry.html else None,
         "pdf": Path(entry.pdf).name if entry.pdf else None,
         "download_name": f"{entry.slug}-{entry.locale}.pdf",
         "pages": entry.pages or 0,
         "size": human_size(entry.bytes or 0, locale),
         "last_reviewed": date.fromisoformat(entry.last_reviewed) if entry.last_reviewed else None,
-        "notice": notice,
+        "translation": entry.translation,
         "lang": None,
     }

@@ -1,0 +1,136 @@
+"""`publisher serve`: preview dist/ on this computer (127.0.0.1 only).
+
+A preview, not a production server: in production any static web server (nginx,
+Apache, a CDN, GitHub Pages) can serve dist/ as it is, because the site is plain
+files with relative links.  What this one adds over ``python -m http.server`` is
+the right content types (``text/html; charset=utf-8``, ``application/pdf``,
+``application/json``) and refusing to listen on anything but the loopback address.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import ipaddress
+import sys
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TextIO
+
+#: Content types by file suffix; text types always say their character set.
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".htm": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".json": "application/json",
+    ".txt": "text/plain; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+    ".pdf": "application/pdf",
+    ".woff2": "font/woff2",
+    "": "application/octet-stream",
+}
+
+
+class DistHandler(SimpleHTTPRequestHandler):
+    """Static files from one folder with explicit content types, quietly logged."""
+
+    extensions_map = CONTENT_TYPES
+    log: TextIO | None = None
+
+    def guess_type(self, path: str | Path) -> str:  # type: ignore[override]
+        return CONTENT_TYPES.get(Path(str(path)).suffix.lower(), "application/octet-stream")
+
+    def end_headers(self) -> None:
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (stdlib name)
+        if self.log is not None:
+            print(f"{self.address_string()} {format % args}", file=self.log, flush=True)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def make_server(directory: Path, port: int = 8000, host: str = "127.0.0.1",
+                log: TextIO | None = None) -> ThreadingHTTPServer:
+    """A server for ``directory``, bound but not yet serving (``port=0``: any free port)."""
+    if not is_loopback(host):
+        raise ValueError(f"publisher serve only listens on this computer (127.0.0.1), "
+                         f"not on {host!r}; use a real web server to publish dist/")
+    if not Path(directory).is_dir():
+        raise FileNotFoundError(f"{directory}: error: no such folder; "
+                                "run `publisher build` first")
+    handler = type("BoundDistHandler", (DistHandler,), {"log": log})
+    server = ThreadingHTTPServer((host, port),
+                                 functools.partial(handler, directory=str(directory)))
+    server.daemon_threads = True
+    return server
+
+
+def address(server: ThreadingHTTPServer) -> str:
+    host, port = server.server_address[:2]
+    return f"http://{host}:{port}/"
+
+
+def serve(directory: Path, port: int = 8000, host: str = "127.0.0.1") -> None:
+    """Serve ``directory`` on ``host:port`` until interrupted (Ctrl-C)."""
+    with make_server(directory, port, host, log=sys.stderr) as server:
+        print(f"serving {directory} at {address(server)} (Ctrl-C to stop)", flush=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+
+
+def add_parser(commands) -> None:
+    """Register ``publisher serve`` (the pattern of ``publisher.commands``)."""
+    command = commands.add_parser("serve", help="preview dist/ on http://127.0.0.1:8000/")
+    add_arguments(command)
+    command.set_defaults(run=run)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--project", type=Path, default=Path("."),
+                        help="project folder (default: current folder)")
+    parser.add_argument("--out", type=Path,
+                        help="the built site to serve (default: PROJECT/dist)")
+    parser.add_argument("--port", type=int, default=8000, metavar="N",
+                        help="port on 127.0.0.1 (default 8000; 0 picks a free one)")
+
+
+def run(args: argparse.Namespace, stdout: TextIO) -> int:
+    """The subcommand: 0 after Ctrl-C, 2 when there is nothing to serve or no port."""
+    directory = args.out or args.project / "dist"
+    if not (0 <= args.port <= 65535):
+        print(f"publisher: error: --port: {args.port} is not a port number", file=sys.stderr)
+        return 2
+    try:
+        server = make_server(directory, args.port, log=sys.stderr)
+    except FileNotFoundError as exc:
+        print(f"{exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"publisher: error: cannot listen on 127.0.0.1:{args.port}: {exc.strerror}",
+              file=sys.stderr)
+        return 2
+    with server:
+        print(f"serving {directory} at {address(server)} (Ctrl-C to stop)", file=stdout,
+              flush=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            print("stopped", file=stdout)
+    return 0
