@@ -89,3 +89,17 @@ def test_a_deleted_output_or_corrupt_manifest_only_costs_a_rebuild(tmp_path: Pat
     assert result.rendered == 1 and (root / "dist" / "es" / "care.pdf").exists()
     (root / "dist" / "manifest.json").write_text("{ not json")
     assert run(root).rendered == 4
+
+
+def test_dask_cluster_renders_the_same_bytes(tmp_path: Path) -> None:
+    from distributed import LocalCluster
+
+    local = project(tmp_path / "local")
+    remote = project(tmp_path / "remote")
+    run(local)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
+        result = build(BuildOptions(project=remote, scheduler=cluster.scheduler_address))
+    assert result.rendered == 4 and not result.failed
+    for name in ("en/care.pdf", "es/care.pdf", "en/other.html", "es/other.html"):
+        assert (local / "dist" / name).read_bytes() == (remote / "dist" / name).read_bytes()

@@ -9,11 +9,11 @@ from __future__ import annotations
 import dataclasses
 import gettext
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterator
 
 import segno
 
@@ -47,6 +47,8 @@ class BuildOptions:
     jobs: int | None = None
     statuses: tuple[str, ...] = ("active",)
     today: date | None = None
+    #: Address of a Dask scheduler (tcp://host:port) to render on instead of locally.
+    scheduler: str | None = None
 
     @property
     def out_dir(self) -> Path:
@@ -205,25 +207,53 @@ def plan_jobs(handouts: list[LocalizedDocument], config: Config,
 
 def render_all(jobs: list[RenderJob], options: BuildOptions, config: Config,
                progress: Callable[[str, int, int], None] | None) -> Iterator[RenderedHandout]:
-    """Render every job, in worker processes when there is more than one job and core."""
-    workers = min(options.jobs or os.cpu_count() or 1, len(jobs))
+    """Render every job: here, in a process pool, or on a Dask cluster; results stream
+    back one by one so that memory does not grow with the corpus."""
     project = options.project.resolve()
-    if workers <= 1:
+    workers = min(options.jobs or os.cpu_count() or 1, len(jobs))
+    if not jobs:
+        return
+    if options.scheduler:
+        results = _on_dask(jobs, options.scheduler, project, config)
+    elif workers <= 1:
         _start_worker(project, config)
-        results: Iterable[RenderedHandout] = map(render_job, jobs)
+        results = map(render_job, jobs)
     else:
-        pool = ProcessPoolExecutor(workers, initializer=_start_worker,
-                                   initargs=(project, config))
-        results = pool.map(render_job, jobs, chunksize=1)
-    try:
-        for done, rendered in enumerate(results, start=1):
-            if progress:
-                progress(f"{rendered.job.handout.locale}/{rendered.job.handout.slug}",
-                         done, len(jobs))
-            yield rendered
-    finally:
-        if workers > 1:
-            pool.shutdown()
+        results = _in_pool(jobs, workers, project, config)
+    for done, rendered in enumerate(results, start=1):
+        if progress:
+            progress(f"{rendered.job.handout.locale}/{rendered.job.handout.slug}",
+                     done, len(jobs))
+        yield rendered
+
+
+def _in_pool(jobs: list[RenderJob], workers: int, project: Path,
+             config: Config) -> Iterator[RenderedHandout]:
+    with ProcessPoolExecutor(workers, initializer=_start_worker,
+                             initargs=(project, config)) as pool:
+        futures = [pool.submit(render_job, job) for job in jobs]
+        for future in as_completed(futures):
+            yield future.result()
+
+
+def _on_dask(jobs: list[RenderJob], address: str, project: Path,
+             config: Config) -> Iterator[RenderedHandout]:
+    # The workers import this package and read the project's templates/ and
+    # seeds/assets/ at the same path as here (a shared or copied folder; README).
+    from distributed import Client, as_completed as completed
+    with Client(address) as client:
+        futures = client.map(render_on_worker, jobs, project=project, config=config,
+                             pure=False)
+        for future in completed(futures):
+            yield future.result()
+            future.release()
+
+
+def render_on_worker(job: RenderJob, project: Path, config: Config) -> RenderedHandout:
+    """A job on a Dask worker: set up the renderers once per worker process."""
+    if _worker.get("project") != project or _worker.get("config") != config:
+        _start_worker(project, config)
+    return render_job(job)
 
 
 # One renderer pair per worker process: fonts and parsed templates are reused.
@@ -233,6 +263,7 @@ _worker: dict[str, object] = {}
 def _start_worker(project: Path, config: Config) -> None:
     from .render_pdf import PdfRenderer
     _worker["project"] = project
+    _worker["config"] = config
     _worker["html"] = HtmlRenderer(project / "templates", config)
     _worker["pdf"] = PdfRenderer([project / "templates", project / "seeds" / "assets"])
 

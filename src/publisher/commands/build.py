@@ -26,6 +26,8 @@ def add_parser(commands) -> None:
                               "publisher.toml, else reviewed)")
     command.add_argument("--jobs", type=int, metavar="N",
                          help="worker processes (default: number of cores)")
+    command.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                         help="render on this Dask cluster instead of local processes")
     command.add_argument("--include-status", action="append", default=[],
                          choices=("draft", "retired"),
                          help="also publish seeds with this status (repeatable)")
@@ -38,7 +40,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     options = BuildOptions(
         project=args.project, out=args.out, locales=tuple(args.locale),
         formats=tuple(args.format) or FORMATS, require=args.require, jobs=args.jobs,
-        statuses=("active", *args.include_status))
+        statuses=("active", *args.include_status), scheduler=args.scheduler)
     started = time.perf_counter()
     update, stop = progress(out)
     try:
