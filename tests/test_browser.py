@@ -392,7 +392,7 @@ def test_language_index_lists_handouts_with_date_pages_size_and_downloads(
     assert pdf.get_attribute("download") == "quimioterapia-es.pdf"
     info = entry.locator(".file-info").inner_text()
     manifest = {e["slug"]: e for e in site.manifest()["handouts"]}
-    assert f"{manifest['quimioterapia']['pages']} " in info and "KB" in info
+    assert f"{manifest['quimioterapia']['pages']} " in info and "kB" in info
     # Every link on the page works.
     for href in page.eval_on_selector_all("a[href]", "els => els.map(a => a.href)"):
         with urlopen(href.split("#")[0]) as response:

@@ -179,3 +179,20 @@ def test_parallel_build_matches_serial_build(tmp_path: Path) -> None:
     for i in range(3):
         name = f"en/s{i}.pdf"
         assert (serial / "dist" / name).read_bytes() == (parallel / "dist" / name).read_bytes()
+
+
+def test_check_command_fails_on_a_broken_pdf_and_passes_the_example(example: Path,
+                                                                     tmp_path: Path) -> None:
+    import pikepdf
+    good = run_cli("check", str(example / "dist"))
+    assert good.status == 0, good.output
+    broken = tmp_path / "broken.pdf"
+    with pikepdf.open(example / "dist" / "en" / "recurrent-breast-cancer.pdf") as pdf:
+        del pdf.Root["/Lang"]
+        del pdf.Root["/StructTreeRoot"]
+        pdf.save(broken)
+    result = run_cli("check", str(broken))
+    assert result.status == 1
+    assert f"{broken}: error: [pdf-lang]" in result.output
+    assert f"{broken}: error: [pdf-tagged]" in result.output
+    assert run_cli("check", str(tmp_path / "missing.pdf")).status == 2

@@ -110,7 +110,7 @@ def test_html_handout_has_language_title_one_h1_and_pdf_link(example_html: Path)
     assert [t for t, _ in tags].count("h1") == 1
     pdf_links = [a for t, a in tags if t == "a" and a.get("type") == "application/pdf"]
     assert pdf_links[0]["href"] == "recurrent-breast-cancer.pdf"
-    assert re.search(r"\(\d+ pages, \d+ KB\)", page)
+    assert re.search(r"\(\d+ pages, \d+ kB\)", page)
     assert "<script" not in page and "<img" not in page
     hrefs = [a["href"] for t, a in tags if t == "a" and a.get("href")]
     assert not any(h.startswith("/") for h in hrefs)

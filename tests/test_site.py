@@ -97,7 +97,7 @@ def test_language_index_entry_has_everything_a_patient_needs(multi_dist: Path) -
     assert "3 de febrero de 2026" in page
     assert ('<a href="quimioterapia.pdf" type="application/pdf" '
             'download="quimioterapia-es.pdf">') in page
-    assert re.search(r"\(1 page, \d+ KB\)", page)
+    assert re.search(r"\(1 page, \d+ kB\)", page)
     for other in ("en", "ar"):
         assert f'<link rel="alternate" hreflang="{other}" href="../{other}/index.html">' in page
 
@@ -141,7 +141,7 @@ def test_topic_groups_are_data_for_the_template() -> None:
         ("all", "all", ""), ("topic-lung", "topic", "lung"), ("topic-x-y", "topic", "x-y")]
     assert [len(g["entries"]) for g in groups] == [2, 2, 1]
     assert [e["title"] for e in groups[0]["entries"]] == ["Alpha", "beta"]
-    assert groups[0]["entries"][0]["size"] == "2 KB"
+    assert groups[0]["entries"][0]["size"] == "2 kB"
     assert slug("Head & Neck") == "head-neck" and humanize("head-and-neck") == "Head and neck"
 
 

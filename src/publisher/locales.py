@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
-from babel.numbers import format_decimal
+from babel.units import format_unit
 
 RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "ckb", "dv"})
 
@@ -39,8 +39,10 @@ def catalog_name(tag: str) -> str:
 
 
 def human_size(size: int, tag: str) -> str:
-    """A file size as readers expect it, with the locale's digits and separators."""
+    """A file size in the reader's language ("46 kB", "1,5 MB", "46 كيلوبايت")."""
     locale = babel_locale(tag)
     if size < 1024 * 1024:
-        return f"{format_decimal(max(1, round(size / 1024)), locale=locale)} KB"
-    return f"{format_decimal(round(size / 1024 / 1024, 1), locale=locale)} MB"
+        return format_unit(max(1, round(size / 1024)), "digital-kilobyte", length="short",
+                           locale=locale)
+    return format_unit(round(size / 1024 / 1024, 1), "digital-megabyte", length="short",
+                       locale=locale)
