@@ -103,3 +103,18 @@ def test_dask_cluster_renders_the_same_bytes(tmp_path: Path) -> None:
     assert result.rendered == 4 and not result.failed
     for name in ("en/care.pdf", "es/care.pdf", "en/other.html", "es/other.html"):
         assert (local / "dist" / name).read_bytes() == (remote / "dist" / name).read_bytes()
+
+
+def test_a_damaged_input_cache_only_costs_time(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    run(root)
+    entries = list((root / ".publisher-cache").glob("*/*.pickle"))
+    assert {p.parent.name for p in entries} == {"seed", "catalog"}
+    for path in entries:
+        path.write_bytes(b"garbage")
+    path = root / "seeds" / "other.md"
+    path.write_text(path.read_text().replace("Other text.", "Changed text."))
+    result = run(root)
+    assert result.rendered == 1 and not result.failed
+    page = (root / "dist" / "en" / "other.html").read_text()
+    assert "Changed text." in page

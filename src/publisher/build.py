@@ -21,7 +21,8 @@ from .catalogs import load_interface
 from .config import Config, load_config, with_overrides
 from .dashboard import write_dashboard
 from .errors import CatalogError, Problem, PublisherError, RenderError, error
-from .fingerprint import environment_hash, interface_hash, job_fingerprint
+from .cache import no_cache, project_cache
+from .fingerprint import code_hash, environment_hash, interface_hash, job_fingerprint
 from .fonts import missing_glyphs_message, uncovered
 from .inline import to_plain_text
 from .locales import human_size, native_name
@@ -49,6 +50,8 @@ class BuildOptions:
     today: date | None = None
     #: Address of a Dask scheduler (tcp://host:port) to render on instead of locally.
     scheduler: str | None = None
+    #: Keep parsed seeds and catalogs in PROJECT/.publisher-cache/ between builds.
+    cache: bool = True
 
     @property
     def out_dir(self) -> Path:
@@ -102,8 +105,9 @@ def build(options: BuildOptions,
           progress: Callable[[str, int, int], None] | None = None) -> BuildResult:
     config = with_overrides(load_config(options.project), require=options.require)
     result = BuildResult()
+    cache = project_cache(options.project, code_hash()) if options.cache else no_cache()
     loaded = load_seeds(options.project, statuses=options.statuses,
-                        default_language=config.source_language)
+                        default_language=config.source_language, cache=cache)
     result.problems.extend(loaded.problems)
     result.failed += len(loaded.failed)
     today = options.today or date.today()
@@ -112,7 +116,7 @@ def build(options: BuildOptions,
         result.manifest.skipped.append(Skipped(Path(path).stem, "*", reason, path))
 
     locales = options.locales or config.locales
-    planned = plan(options.project, loaded.documents, locales, config.require)
+    planned = plan(options.project, loaded.documents, locales, config.require, cache)
     if options.locales:
         planned.handouts = [h for h in planned.handouts if h.locale in options.locales]
     result.problems.extend(planned.problems)
@@ -160,6 +164,8 @@ def build(options: BuildOptions,
     keep = {path for e in result.manifest.handouts for path in (e.html, e.pdf) if path}
     remove_stale(out, keep)
     write_manifest(out, result.manifest)
+    if not options.locales:
+        cache.prune()
     return result
 
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import hashlib
 from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
-
-import weasyprint
 
 import publisher
 
@@ -35,7 +34,8 @@ def _hash_files(paths: list[Path], root: Path) -> str:
 @lru_cache(maxsize=1)
 def code_hash() -> str:
     package = Path(publisher.__file__).parent
-    return _hash_files([p for p in package.rglob("*.py")], package) + weasyprint.__version__
+    # WeasyPrint's version without importing it (loading Pango costs half a second).
+    return _hash_files([p for p in package.rglob("*.py")], package) + version("weasyprint")
 
 
 def fonts_hash() -> str:

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from .catalogs import CatalogStatus, translation_state
+from .cache import Cache, key_of, no_cache
+from .catalogs import CatalogStatus, catalog_path, template_path, translation_state
 from .errors import CatalogError, Problem
 from .localize import NotPublished, is_source, localize
 from .model import Document, LocalizedDocument
@@ -42,8 +43,9 @@ class Plan:
 
 
 def plan(project: Path, documents: Sequence[Document], locales: Sequence[str],
-         policy: str) -> Plan:
+         policy: str, cache: Cache | None = None) -> Plan:
     result = Plan()
+    cache = cache or no_cache()
     for document in documents:
         wanted = list(dict.fromkeys([document.meta.language, *locales]))
         for locale in wanted:
@@ -51,14 +53,19 @@ def plan(project: Path, documents: Sequence[Document], locales: Sequence[str],
                 result.handouts.append(localize(document, locale, None, policy))
                 result.rows.append(StatusRow(locale, document.slug, None, "source"))
                 continue
-            _plan_translation(project, document, locale, policy, result)
+            _plan_translation(project, document, locale, policy, result, cache)
     return result
 
 
 def _plan_translation(project: Path, document: Document, locale: str, policy: str,
-                      result: Plan) -> None:
+                      result: Plan, cache: Cache) -> None:
+    inputs = [catalog_path(project, locale, document.slug),
+              template_path(project, document.slug)]
+    key = key_of(str(project), locale, document.slug,
+                 *(p.read_bytes() if p.exists() else b"-" for p in inputs))
     try:
-        translation, status = translation_state(project, locale, document.slug)
+        translation, status = cache.remember(
+            "catalog", key, lambda: translation_state(project, locale, document.slug))
     except CatalogError as exc:
         result.problems.extend(exc.problems)
         result.failed += 1

@@ -17,6 +17,7 @@ from typing import Any
 import frontmatter
 import yaml
 
+from .cache import Cache, key_of, no_cache
 from .errors import Problem, SeedError, error, warning
 from .model import Document, FrontMatter
 from .segment import segment_body
@@ -53,24 +54,33 @@ def find_seeds(seed_dir: Path) -> list[Path]:
 
 
 def load_seeds(project: Path, *, statuses: tuple[str, ...] = ("active",),
-               default_language: str = "en") -> LoadedSeeds:
+               default_language: str = "en", cache: Cache | None = None) -> LoadedSeeds:
     documents: list[Document] = []
     problems: list[Problem] = []
     skipped: list[tuple[str, str]] = []
     failed: list[str] = []
+    cache = cache or no_cache()
     for path in find_seeds(project / "seeds"):
-        try:
-            document, notes = load_seed(path, project, default_language=default_language)
-        except SeedError as exc:
-            problems.extend(exc.problems)
+        key = key_of(path.name, path.read_bytes(), default_language)
+        document, notes = cache.remember(
+            "seed", key, lambda: _load_outcome(path, project, default_language))
+        problems.extend(notes)
+        if document is None:
             failed.append(path.name)
             continue
-        problems.extend(notes)
         if document.meta.status not in statuses:
             skipped.append((document.path, f"status is {document.meta.status}"))
             continue
         documents.append(document)
     return LoadedSeeds(tuple(documents), tuple(problems), tuple(skipped), tuple(failed))
+
+
+def _load_outcome(path: Path, project: Path,
+                  default_language: str) -> tuple[Document | None, list[Problem]]:
+    try:
+        return load_seed(path, project, default_language=default_language)
+    except SeedError as exc:
+        return None, list(exc.problems)
 
 
 def load_seed(path: Path, project: Path, *,

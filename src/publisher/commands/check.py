@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from ..check import check_paths
 from . import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from .common import print_problems
 
@@ -21,6 +20,7 @@ def add_parser(commands) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
+    from ..check import check_paths  # pikepdf and pdfplumber: only when checking
     paths = args.paths or [Path("dist")]
     missing = [p for p in paths if not p.exists()]
     for path in missing:
