@@ -121,8 +121,7 @@ def build(options: BuildOptions,
         planned.handouts = [h for h in planned.handouts if h.locale in options.locales]
     result.problems.extend(planned.problems)
     result.failed += planned.failed
-    result.manifest.skipped.extend(Skipped(n.slug, n.locale, n.reason, n.path)
-                                   for n in planned.not_published)
+    result.manifest.skipped.extend(planned.not_published)
     interface = interface_catalogs(options.project, {h.locale for h in planned.handouts},
                                    result.problems)
     # A catalog with entries that fail their checks is an input that failed, even

@@ -13,21 +13,12 @@ What cannot be published comes back as a `NotPublished` with a reason a person c
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 
 from .locales import language
-from .model import (Document, LocalizedDocument, Segment, Translation, map_segments,
-                    segments)
+from .model import (Document, LocalizedDocument, NotPublished, Segment, Translation,
+                    map_segments, segments)
 
 LEVELS = {"draft": 0, "translated": 1, "reviewed": 2}
-
-
-@dataclass(frozen=True)
-class NotPublished:
-    slug: str
-    locale: str
-    reason: str
-    path: str = ""
 
 
 def source_handout(document: Document) -> LocalizedDocument:

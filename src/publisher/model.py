@@ -168,3 +168,12 @@ class Translation:
     #: Entries left out, each with file and line (failed checks).
     problems: tuple[Problem, ...] = ()
     fuzzy: int = 0
+
+
+@dataclass(frozen=True)
+class NotPublished:
+    """A handout that is not published, and why (build summary, status, manifest)."""
+    slug: str
+    locale: str
+    reason: str
+    path: str = ""

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import PublisherError, error
+from .model import NotPublished
 
 MANIFEST = "manifest.json"
 
@@ -39,12 +40,8 @@ class ManifestEntry:
     fingerprint: str = ""
 
 
-@dataclass(frozen=True)
-class Skipped:
-    slug: str
-    locale: str
-    reason: str
-    path: str = ""
+#: What the manifest lists as not published.
+Skipped = NotPublished
 
 
 @dataclass

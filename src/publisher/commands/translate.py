@@ -53,10 +53,7 @@ def run_extract(args: argparse.Namespace, out: TextIO) -> int:
     config, loaded = load_project(args)
     print_problems(loaded.problems, out)
     written = catalogs.extract(args.project, loaded.documents)
-    for path in written:
-        print(f"wrote {catalogs.shown(path, args.project)}", file=out)
-    print(f"{len(written)} template(s) changed", file=out)
-    return EXIT_FAILED if loaded.failed else EXIT_OK
+    return _report_written(args, out, written, "template", loaded.failed)
 
 
 def run_update(args: argparse.Namespace, out: TextIO) -> int:
@@ -65,10 +62,15 @@ def run_update(args: argparse.Namespace, out: TextIO) -> int:
     locales = _translated_locales(config, args.locale)
     catalogs.extract(args.project, loaded.documents)
     written = catalogs.update(args.project, locales)
+    return _report_written(args, out, written, "catalog", loaded.failed)
+
+
+def _report_written(args: argparse.Namespace, out: TextIO, written, what: str,
+                    failed) -> int:
     for path in written:
         print(f"wrote {catalogs.shown(path, args.project)}", file=out)
-    print(f"{len(written)} catalog(s) changed", file=out)
-    return EXIT_FAILED if loaded.failed else EXIT_OK
+    print(f"{len(written)} {what}(s) changed", file=out)
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def run_status(args: argparse.Namespace, out: TextIO) -> int:
