@@ -130,3 +130,35 @@ def test_manifest_lists_the_handout(example: Path) -> None:
         assert entry["pages"] == len(opened.pages)
     assert (example / "dist" / "index.html").exists()
     assert (example / "dist" / "en" / "index.html").exists()
+
+
+def test_pdf_lists_the_web_addresses_for_paper_readers(example_pdf: Path) -> None:
+    text = squash(structure(example_pdf).text)
+    assert squash("Web addresses in this handout") in text
+    assert squash("chest wall: cancer.gov/publications/dictionaries/cancer-terms/def/44996") in text
+    # Each address once, in reading order.
+    assert text.count(squash("cancer.gov/types/breast/diagnosis")) == 1
+
+
+def test_qr_code_to_the_online_handout_when_the_site_has_an_address(tmp_path: Path) -> None:
+    from conftest import make_project, run_cli, seed
+    project = make_project(tmp_path, {"care.md": seed("Care")}, config="""
+        [site]
+        base_url = "https://handouts.example.org/"
+        """)
+    assert run_cli("build", "--project", str(project), "--jobs", "1").status == 0
+    pdf = project / "dist" / "en" / "care.pdf"
+    figures = [e for e in structure(pdf).walk() if e.type == "Figure"]
+    assert [f.alt for f in figures] == [
+        "QR code: scan it to open this handout online at handouts.example.org/en/care.html"]
+    page = (project / "dist" / "en" / "care.html").read_text()
+    assert '<link rel="canonical" href="https://handouts.example.org/en/care.html">' in page
+    with pikepdf.open(pdf) as opened:
+        first = opened.pages[0]
+        assert first.get("/Resources") is not None
+        # Vector, not a picture: the code is drawn, no image XObject is embedded.
+        assert not list(first.get_images().keys())
+    unconfigured = make_project(tmp_path / "plain", {"care.md": seed("Care")})
+    run_cli("build", "--project", str(unconfigured), "--jobs", "1")
+    assert not [e for e in structure(unconfigured / "dist" / "en" / "care.pdf").walk()
+                if e.type == "Figure"]
