@@ -15,8 +15,11 @@ APT_STAMP := $(VENV)/.apt-installed
 build: setup
 	$(VENV)/bin/publisher build
 
+# pytest exits 5 when it collected no test: that is a failure, not a pass.
 test: setup
-	$(PY) -m pytest
+	@$(PY) -m pytest; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make test: no tests were collected" >&2; exit 1; fi; \
+	exit $$status
 
 bench: setup
 	$(PY) benchmarks/run.py
