@@ -20,20 +20,19 @@ import segno
 from .catalogs import load_interface
 from .config import Config, load_config, with_overrides
 from .dashboard import write_dashboard
+from .cache import Cache, no_cache, project_cache
 from .errors import CatalogError, Problem, PublisherError, RenderError, error
-from .cache import no_cache, project_cache
 from .fingerprint import code_hash, environment_hash, interface_hash, job_fingerprint
 from .fonts import missing_glyphs_message, uncovered
 from .inline import to_plain_text
 from .locales import human_size, native_name
-from .model import LocalizedDocument, segments
-from .plan import plan
+from .model import Document, LocalizedDocument, NotPublished, segments
+from .plan import Plan, plan
 from .render_html import Alternate, HtmlRenderer, PdfLink
 from .seeds import load_seeds, overdue
-from .write_dist import (Manifest, ManifestEntry, Skipped, read_manifest, remove_stale,
-                         write_file,
-                         write_manifest)
 from .site import write_site
+from .write_dist import (Manifest, ManifestEntry, read_manifest, remove_stale, write_file,
+                         write_manifest)
 
 FORMATS = ("html", "pdf")
 
@@ -106,34 +105,59 @@ def build(options: BuildOptions,
     config = with_overrides(load_config(options.project), require=options.require)
     result = BuildResult()
     cache = project_cache(options.project, code_hash()) if options.cache else no_cache()
+    documents = load_stage(options, config, cache, result)
+    planned = plan_stage(options, config, documents, cache, result)
+    interface = interface_catalogs(options.project, {h.locale for h in planned.handouts},
+                                   result)
+    jobs = fingerprinted(plan_jobs(planned.handouts, config, options.formats),
+                         options.project, config)
+    to_render = keep_unchanged(jobs, options, result)
+    for rendered in render_all(to_render, options, config, progress):
+        write_stage(options.out_dir, rendered, result)
+    result.manifest.handouts.sort(key=lambda e: (e.locale, e.slug))
+    out = options.out_dir
+    write_site(out, options.project, config, result.manifest, interface)
+    write_dashboard(out, options.project, config, planned.rows, interface)
+    remove_stale(out, {path for e in result.manifest.handouts
+                       for path in (e.html, e.pdf) if path})
+    write_manifest(out, result.manifest)
+    if not options.locales:
+        cache.prune()
+    return result
+
+
+def load_stage(options: BuildOptions, config: Config, cache: Cache,
+               result: BuildResult) -> tuple[Document, ...]:
     loaded = load_seeds(options.project, statuses=options.statuses,
                         default_language=config.source_language, cache=cache)
     result.problems.extend(loaded.problems)
     result.failed += len(loaded.failed)
     today = options.today or date.today()
     result.problems.extend(p for d in loaded.documents if (p := overdue(d, today)))
-    for path, reason in loaded.skipped:
-        result.manifest.skipped.append(Skipped(Path(path).stem, "*", reason, path))
+    result.manifest.skipped.extend(NotPublished(Path(path).stem, "*", reason, path)
+                                   for path, reason in loaded.skipped)
+    return loaded.documents
 
-    locales = options.locales or config.locales
-    planned = plan(options.project, loaded.documents, locales, config.require, cache)
+
+def plan_stage(options: BuildOptions, config: Config, documents: tuple[Document, ...],
+               cache: Cache, result: BuildResult) -> Plan:
+    planned = plan(options.project, documents, options.locales or config.locales,
+                   config.require, cache)
     if options.locales:
         planned.handouts = [h for h in planned.handouts if h.locale in options.locales]
     result.problems.extend(planned.problems)
     result.failed += planned.failed
     result.manifest.skipped.extend(planned.not_published)
-    interface = interface_catalogs(options.project, {h.locale for h in planned.handouts},
-                                   result.problems)
-    # A catalog with entries that fail their checks is an input that failed, even
-    # though the rest of it (and every other handout) is still used.
-    result.failed += len({p.path for p in result.problems
-                          if p.is_error and p.path.startswith("locales/")} -
-                         {n.path for n in planned.not_published if "cannot be read" in n.reason})
-    jobs = plan_jobs(planned.handouts, config, options.formats)
+    return planned
+
+
+def keep_unchanged(jobs: list[RenderJob], options: BuildOptions,
+                   result: BuildResult) -> list[RenderJob]:
+    """The jobs that must be rendered; the others keep their previous outputs."""
     out = options.out_dir
     previous = read_manifest(out)
-    jobs = fingerprinted(jobs, options.project, config)
-    unchanged = {e.fingerprint: e for e in previous.handouts if e.fingerprint and _on_disk(out, e)}
+    unchanged = {e.fingerprint: e for e in previous.handouts
+                 if e.fingerprint and _on_disk(out, e)}
     to_render = []
     for job in jobs:
         if job.fingerprint in unchanged:
@@ -145,27 +169,21 @@ def build(options: BuildOptions,
         result.manifest.handouts.extend(
             e for e in previous.handouts
             if e.locale not in options.locales and _on_disk(out, e))
-    for rendered in render_all(to_render, options, config, progress):
-        result.rendered += 1
-        result.problems.extend(rendered.problems)
-        if rendered.failed:
-            result.failed += 1
-            result.manifest.skipped.append(Skipped(
-                rendered.job.handout.slug, rendered.job.handout.locale,
-                "could not be rendered: " + next(
-                    (p.message for p in rendered.problems if p.is_error), "unknown error"),
-                rendered.job.handout.document.path))
-            continue
-        result.manifest.handouts.append(write_handout(out, rendered))
-    result.manifest.handouts.sort(key=lambda e: (e.locale, e.slug))
-    write_site(out, options.project, config, result.manifest, interface)
-    write_dashboard(out, options.project, config, planned.rows, interface)
-    keep = {path for e in result.manifest.handouts for path in (e.html, e.pdf) if path}
-    remove_stale(out, keep)
-    write_manifest(out, result.manifest)
-    if not options.locales:
-        cache.prune()
-    return result
+    return to_render
+
+
+def write_stage(out: Path, rendered: RenderedHandout, result: BuildResult) -> None:
+    result.rendered += 1
+    result.problems.extend(rendered.problems)
+    handout = rendered.job.handout
+    if rendered.failed:
+        result.failed += 1
+        reason = next((p.message for p in rendered.problems if p.is_error), "unknown error")
+        result.manifest.skipped.append(NotPublished(
+            handout.slug, handout.locale, f"could not be rendered: {reason}",
+            handout.document.path))
+        return
+    result.manifest.handouts.append(write_handout(out, rendered))
 
 
 def fingerprinted(jobs: list[RenderJob], project: Path, config: Config) -> list[RenderJob]:
@@ -180,16 +198,17 @@ def _on_disk(out: Path, entry: ManifestEntry) -> bool:
 
 
 def interface_catalogs(project: Path, locales: set[str],
-                       problems: list[Problem]) -> dict[str, gettext.NullTranslations]:
-    """Each locale's interface translations; a broken catalog costs only its strings."""
+                       result: BuildResult) -> dict[str, gettext.NullTranslations]:
+    """Each locale's interface translations; a broken entry or catalog costs only its
+    strings (shown in the source language), and counts as a failed input."""
     found: dict[str, gettext.NullTranslations] = {}
     for locale in sorted(locales):
         try:
             found[locale], notes = load_interface(project, locale)
-            problems.extend(notes)
         except CatalogError as exc:
-            problems.extend(exc.problems)
-            found[locale] = gettext.NullTranslations()
+            found[locale], notes = gettext.NullTranslations(), list(exc.problems)
+        result.problems.extend(notes)
+        result.failed += any(p.is_error for p in notes)
     return found
 
 

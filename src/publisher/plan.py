@@ -38,7 +38,7 @@ class Plan:
     not_published: list[NotPublished] = field(default_factory=list)
     rows: list[StatusRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    #: Catalogs that could not be read (each costs its handout).
+    #: Catalogs that could not be read, or have entries that fail their checks.
     failed: int = 0
 
 
@@ -76,6 +76,8 @@ def _plan_translation(project: Path, document: Document, locale: str, policy: st
         return
     if translation is not None:
         result.problems.extend(translation.problems)
+        # Entries failing their checks are a failed input, though the rest is used.
+        result.failed += any(p.is_error for p in translation.problems)
     outcome = localize(document, locale, translation, policy)
     if isinstance(outcome, NotPublished):
         result.not_published.append(outcome)
