@@ -9,7 +9,9 @@ from __future__ import annotations
 import dataclasses
 import gettext
 import os
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import multiprocessing
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from itertools import islice
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -27,7 +29,7 @@ from .fonts import missing_glyphs_message, uncovered
 from .inline import to_plain_text
 from .locales import human_size, native_name
 from .model import Document, LocalizedDocument, NotPublished, segments
-from .plan import Plan, plan
+from .plan import Plan, plan, read_catalogs_in_parallel
 from .render_html import Alternate, HtmlRenderer, PdfLink
 from .seeds import load_seeds, overdue
 from .site import write_site
@@ -141,8 +143,11 @@ def load_stage(options: BuildOptions, config: Config, cache: Cache,
 
 def plan_stage(options: BuildOptions, config: Config, documents: tuple[Document, ...],
                cache: Cache, result: BuildResult) -> Plan:
-    planned = plan(options.project, documents, options.locales or config.locales,
-                   config.require, cache)
+    locales = options.locales or config.locales
+    if not options.scheduler:
+        read_catalogs_in_parallel(options.project, documents, locales, cache,
+                                  options.jobs or os.cpu_count() or 1)
+    planned = plan(options.project, documents, locales, config.require, cache)
     if options.locales:
         planned.handouts = [h for h in planned.handouts if h.locale in options.locales]
     result.problems.extend(planned.problems)
@@ -253,11 +258,18 @@ def render_all(jobs: list[RenderJob], options: BuildOptions, config: Config,
 
 def _in_pool(jobs: list[RenderJob], workers: int, project: Path,
              config: Config) -> Iterator[RenderedHandout]:
-    with ProcessPoolExecutor(workers, initializer=_start_worker,
+    # Fresh worker processes (not forked from this one, which holds every document),
+    # and only a few jobs in flight: memory stays flat however large the corpus.
+    context = multiprocessing.get_context("forkserver")
+    pending = iter(jobs)
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
                              initargs=(project, config)) as pool:
-        futures = [pool.submit(render_job, job) for job in jobs]
-        for future in as_completed(futures):
-            yield future.result()
+        running = {pool.submit(render_job, job) for job in islice(pending, 2 * workers)}
+        while running:
+            done, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield future.result()
+                running.update(pool.submit(render_job, job) for job in islice(pending, 1))
 
 
 def _on_dask(jobs: list[RenderJob], address: str, project: Path,

@@ -42,11 +42,21 @@ class Cache:
         except Exception:  # missing, truncated or from another version: a miss
             pass
         value = compute()
+        self.put(kind, key, value)
+        return value
+
+    def has(self, kind: str, key: bytes) -> bool:
+        return self.folder is not None and self._path(kind, key).is_file()
+
+    def put(self, kind: str, key: bytes, value: Any) -> None:
+        if self.folder is None:
+            return
+        path = self._path(kind, key)
+        self.used.add(path)
         try:
             write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
             pass  # a read-only project still builds, only slower
-        return value
 
     def prune(self) -> None:
         """Forget entries this run did not use (inputs that changed or went away)."""

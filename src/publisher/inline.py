@@ -99,6 +99,7 @@ def _keep_attribute(tag: str, name: str, value: str) -> str | None:
     return value
 
 
+@lru_cache(maxsize=16384)
 def to_html(text: str) -> str:
     """Sanitized HTML for one segment's inline Markdown."""
     rendered = markdown().renderInline(drop_unsafe_links(text))
@@ -108,6 +109,7 @@ def to_html(text: str) -> str:
                      link_rel=None, strip_comments=True)
 
 
+@lru_cache(maxsize=16384)
 def to_plain_text(text: str) -> str:
     """The words of a segment without markup (titles, metadata, alt text)."""
     return nh3.clean(to_html(text), tags=set(), clean_content_tags=set(DROPPED_WITH_CONTENT))
