@@ -315,6 +315,14 @@ def _worker_interface(project: Path, locale: str) -> gettext.NullTranslations:
     return cache[locale]
 
 
+def print_html(job: RenderJob) -> str:
+    """The page WeasyPrint lays out for the job's PDF (in a started worker)."""
+    html_renderer: HtmlRenderer = _worker["html"]  # type: ignore[assignment]
+    interface = _worker_interface(_worker["project"], job.handout.locale)  # type: ignore[arg-type]
+    return html_renderer.handout(job.handout, medium="print", translations=interface,
+                                 canonical=job.canonical, qr=qr_data_uri(job.canonical))
+
+
 def render_job(job: RenderJob) -> RenderedHandout:
     html_renderer: HtmlRenderer = _worker["html"]  # type: ignore[assignment]
     pdf_renderer = _worker["pdf"]
@@ -326,10 +334,7 @@ def render_job(job: RenderJob) -> RenderedHandout:
         require_glyphs(handout)
         interface = _worker_interface(project, handout.locale)
         if "pdf" in job.formats:
-            printed = html_renderer.handout(handout, medium="print",
-                                            translations=interface,
-                                            canonical=job.canonical, qr=qr_data_uri(job.canonical))
-            rendered = pdf_renderer.render(printed, source_path=handout.document.path,
+            rendered = pdf_renderer.render(print_html(job), source_path=handout.document.path,
                                            base_url=(project / "templates").as_uri() + "/")
             problems.extend(rendered.problems)
             pdf_bytes, pages = rendered.data, rendered.pages
@@ -353,7 +358,9 @@ def render_job(job: RenderJob) -> RenderedHandout:
 def require_glyphs(handout: LocalizedDocument) -> None:
     """Fail the handout, naming the font package, when a character has no glyph."""
     texts = [handout.title, *segments(handout.blocks)]
-    missing = uncovered("".join(to_plain_text(s.text) for s in texts))
+    # The raw Markdown will do: its syntax and link targets are ASCII, which the
+    # fonts cover, and rendering every segment again would cost more than the check.
+    missing = uncovered("".join(s.text for s in texts))
     if missing:
         where = next((s for s in texts if any(c in s.text for c in missing)), handout.title)
         raise RenderError(error(handout.document.path, missing_glyphs_message(missing),
