@@ -304,3 +304,57 @@ def test_review_refuses_an_incomplete_catalog_and_names_the_entries(tmp_path: Pa
                      "--by", "Ana Pérez")
     assert result.status == 0, result.output
     assert path.read_text().count("# reviewed: Ana Pérez") == 5
+
+
+SPANISH_SEED = """\
+    ---
+    title: Cuidarse en casa
+    language: es
+    lastReviewed: '2026-02-01'
+    ---
+
+    ## Medicamentos
+
+    Tome **500 mg** cada día.
+    """
+
+
+def test_a_spanish_seed_publishes_in_spanish_and_can_be_translated(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {"casa.md": SPANISH_SEED},
+                           config='[project]\nlocales = ["en", "es"]\n')
+    assert run_cli("update", "--project", str(project)).status == 0
+    english = catalogs.catalog_path(project, "en", "casa")
+    assert english.exists()
+    assert build(project).status == 0
+    pdf = project / "dist" / "es" / "casa.pdf"
+    with pikepdf.open(pdf) as opened:
+        assert str(opened.Root.Lang) == "es"
+    skipped = [s for s in manifest(project)["skipped"] if s["slug"] == "casa"]
+    assert [s["locale"] for s in skipped] == ["en"]
+    fill(project, "en", {"Cuidarse en casa": "Caring for yourself at home",
+                         "Medicamentos": "Medicines",
+                         "Tome **500 mg** cada día.": "Take **500 mg** every day."},
+         slug="casa")
+    catalogs.review(project, "en", "casa", "Test Reviewer", date(2026, 11, 20))
+    assert build(project).status == 0
+    english_pdf = project / "dist" / "en" / "casa.pdf"
+    assert [e.text for e in elements(english_pdf, "H1")] == ["Caring for yourself at home"]
+    with pikepdf.open(english_pdf) as opened:
+        assert str(opened.Root.Lang) == "en"
+
+
+def test_vietnamese_diacritics_survive_into_the_pdf(tmp_path: Path) -> None:
+    project = project_with(tmp_path, ["vi"])
+    vietnamese = {
+        "Caring for yourself": "Tự chăm sóc bản thân",
+        "Medicine": "Thuốc",
+        MEDICINE: "Uống **500 mg** mỗi ngày. Gọi [phòng khám](https://example.org/clinic) "
+                  "theo số 555-0100.",
+        "Drink water": "Uống nước",
+        "Rest well": "Nghỉ ngơi đầy đủ",
+    }
+    fill(project, "vi", vietnamese)
+    assert build(project, "--require", "translated").status == 0
+    text = structure(project / "dist" / "vi" / "care.pdf").text
+    for words in ("Tự chăm sóc bản thân", "Nghỉ ngơi đầy đủ", "Uống nước"):
+        assert words.replace(" ", "") in text.replace(" ", "")

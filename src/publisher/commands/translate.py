@@ -41,12 +41,16 @@ def add_parser(commands) -> None:
     review.set_defaults(run=run_review)
 
 
-def _translated_locales(config, chosen: list[str]) -> list[str]:
+def _translated_locales(config, documents, chosen: list[str]) -> list[str]:
+    """The locales that need catalogs: those some seed is not written in."""
     unknown = [loc for loc in chosen if loc not in config.locales]
     if unknown:
         raise ConfigError(*(error("command line", f"{loc!r} is not in publisher.toml's locales",
                                   field="--locale") for loc in unknown))
-    return chosen or [loc for loc in config.locales if loc != config.source_language]
+    if chosen:
+        return chosen
+    languages = {d.meta.language for d in documents} or {config.source_language}
+    return [loc for loc in config.locales if languages != {loc}]
 
 
 def run_extract(args: argparse.Namespace, out: TextIO) -> int:
@@ -59,7 +63,7 @@ def run_extract(args: argparse.Namespace, out: TextIO) -> int:
 def run_update(args: argparse.Namespace, out: TextIO) -> int:
     config, loaded = load_project(args)
     print_problems(loaded.problems, out)
-    locales = _translated_locales(config, args.locale)
+    locales = _translated_locales(config, loaded.documents, args.locale)
     catalogs.extract(args.project, loaded.documents)
     written = catalogs.update(args.project, locales)
     return _report_written(args, out, written, "catalog", loaded.failed)
