@@ -143,12 +143,27 @@ def test_margin_box_text_is_an_artifact_without_mcid(good) -> None:
         assert {str(a.get("/Subtype")) for a in artifacts} == {"/Header", "/Footer"}
         assert all(str(a.Type) == "/Pagination" and "/MCID" not in a for a in artifacts)
         # Every ParentTree entry is null or an element reachable from the root.
-        reachable = pdfua._reachable(pdf.Root.StructTreeRoot)
+        reachable = reachable_elements(pdf.Root.StructTreeRoot)
         entries = pdf.Root.StructTreeRoot.ParentTree.Nums[1]
         assert all(e is None or e.objgen in reachable for e in entries)
         assert None in list(entries)
     doc_text = "".join(c for c in pdfplumber_text(good.data))
     assert "Página 1 de 1" in doc_text  # still printed, only no longer tagged
+
+
+def reachable_elements(tree: pikepdf.Dictionary) -> set[tuple[int, int]]:
+    """Object ids of every structure element reachable from the root."""
+    seen: set[tuple[int, int]] = set()
+    stack = [tree.get("/K")]
+    while stack:
+        kid = stack.pop()
+        if isinstance(kid, pikepdf.Array):
+            stack.extend(kid)
+        elif isinstance(kid, pikepdf.Dictionary) and kid.is_indirect \
+                and kid.objgen not in seen and "/S" in kid:
+            seen.add(kid.objgen)
+            stack.append(kid.get("/K"))
+    return seen
 
 
 def pdfplumber_text(data: bytes) -> str:

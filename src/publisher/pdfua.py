@@ -1,21 +1,20 @@
 """Close the gaps between WeasyPrint 70's ``pdf/ua-1`` output and PDF/UA-1.
 
-Everything we change in WeasyPrint's tagged PDF lives in this module, in two
-steps that only make sense together:
+Everything we change in WeasyPrint's tagged PDF lives in this module, as a narrow
+extension of WeasyPrint's own tagging step that ``install()`` puts in place once:
 
-1. ``install()`` wraps ``weasyprint.pdf.tags._build_box_tree`` (the function
-   that turns the laid-out boxes of a page into structure elements).  It is the
-   only place that sees both a structure element and the HTML element behind
-   it, which the fixes for ``lang``, ``TH`` scope and link descriptions need.
-   The function recurses through its module global, so one wrapper installed
-   there sees every box.  The wrapper only *adds* keys to the dictionaries
-   WeasyPrint builds, and leaves a hint on the structure elements WeasyPrint
-   creates for ``@page`` margin boxes.
-2. ``finish()`` post-processes the written bytes with pikepdf: marked content
-   that no structure element in the tree owns (margin boxes, upstream issue
-   1836) becomes ``/Artifact``, its ParentTree entries are cleared, and the file
-   is saved with a content-derived ``/ID`` so the same input gives the same
-   bytes.
+1. A wrapper around ``weasyprint.pdf.tags._build_box_tree`` (the function that
+   turns the laid-out boxes of a page into structure elements).  It is the only
+   place that sees both a structure element and the HTML element behind it, which
+   the fixes for ``lang``, ``TH`` scope and link descriptions need.  The function
+   recurses through its module global, so one wrapper installed there sees every
+   box.  It only *adds* keys to the dictionaries WeasyPrint builds, and notes the
+   marked-content ids (MCIDs) of text in ``@page`` margin boxes.
+2. A wrapper around ``weasyprint.pdf.add_tags`` (the whole tagging step): once
+   WeasyPrint has built the tree, the noted margin-box content, which no
+   structure element in the tree owns (upstream issue 1836), becomes
+   ``/Artifact`` in the page's content stream and its ParentTree entries are
+   cleared, before anything is written.
 
 What WeasyPrint already does right, and we keep: catalog ``/Lang``,
 ``/ViewerPreferences/DisplayDocTitle``, ``/MarkInfo/Marked``, XMP
@@ -24,24 +23,20 @@ What WeasyPrint already does right, and we keep: catalog ``/Lang``,
 
 from __future__ import annotations
 
-import io
-import re
 from collections.abc import Iterator
 from typing import Any
 
-import pikepdf
 import pydyf
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout.absolute import AbsolutePlaceholder
+from weasyprint import pdf as _pdf
 from weasyprint.pdf import tags as _tags
 
-# Private key left by the wrapper on the (orphan) structure elements WeasyPrint
-# builds for margin-box text; ``finish`` reads it to pick the artifact subtype.
-# The elements are unreachable once ``finish`` clears the ParentTree, so the
-# key never reaches the saved file.
-_HINT = "PublisherArtifact"
-
 _original_build_box_tree = _tags._build_box_tree
+_original_add_tags = _pdf.add_tags
+
+# Margin-box text of the document being tagged: page number -> {MCID: subtype}.
+_margin_content: dict[int, dict[int, str | None]] = {}
 
 # HTML ``scope`` values to PDF ``/Scope`` names (ISO 32000-1, table 345).
 _SCOPES = {"col": "/Column", "colgroup": "/Column", "row": "/Row",
@@ -52,11 +47,13 @@ def install() -> None:
     """Install the tagging extension once; calling it again does nothing."""
     if _tags._build_box_tree is not _build_box_tree:
         _tags._build_box_tree = _build_box_tree
+        _pdf.add_tags = _add_tags
 
 
 def uninstall() -> None:
     """Restore WeasyPrint's own tagging (tests use it to show the gaps)."""
     _tags._build_box_tree = _original_build_box_tree
+    _pdf.add_tags = _original_add_tags
 
 
 def _build_box_tree(box: Any, parent: pydyf.Dictionary, pdf: pydyf.PDF,
@@ -88,15 +85,57 @@ def _margin_box(box: boxes.MarginBox, parent: pydyf.Dictionary, pdf: pydyf.PDF,
     # WeasyPrint builds structure elements for margin-box text but never links
     # them into the tree (they would have to be Artifacts, which PDF 1.7 only
     # allows in content).  Let it consume the marked content as usual, then
-    # mark the orphans so ``finish`` can turn their content into artifacts.
+    # note their MCIDs so ``_add_tags`` can turn that content into artifacts.
     subtype = ("/Header" if box.at_keyword.startswith("@top") else
                "/Footer" if box.at_keyword.startswith("@bottom") else None)
     before = set(nums)
     yield from _original_build_box_tree(
         box, parent, pdf, page_number, nums, annotations, tags)
-    for mcid in set(nums) - before if subtype else ():
-        number = int(bytes(nums[mcid]).split()[0])
-        pdf.objects[number][_HINT] = subtype
+    page = _margin_content.setdefault(page_number, {})
+    page.update((mcid, subtype) for mcid in set(nums) - before)
+
+
+def _add_tags(pdf: pydyf.PDF, document: Any, pdf_version: Any,
+              page_streams: list[pydyf.Stream]) -> None:
+    """WeasyPrint's tagging, then margin-box content turned into artifacts."""
+    _margin_content.clear()
+    try:
+        _original_add_tags(pdf, document, pdf_version, page_streams)
+        root = _object(pdf, pdf.catalog["StructTreeRoot"])
+        nums = _object(pdf, root["ParentTree"])["Nums"]
+        for page_number, stream in enumerate(page_streams):
+            margin = _margin_content.get(page_number, {})
+            if margin:
+                _mark_artifacts(stream, margin)
+                # WeasyPrint lists each page's elements by MCID, pages first.
+                elements = nums[2 * page_number + 1]
+                for mcid in margin:
+                    elements[mcid] = "null"
+        root["ParentTreeNextKey"] = max(nums[0::2], default=-1) + 1
+    finally:
+        _margin_content.clear()
+
+
+def _object(pdf: pydyf.PDF, reference: Any) -> Any:
+    number = int(bytes(reference).split()[0]) if not isinstance(reference, int) else reference
+    return pdf.objects[number]
+
+
+def _mark_artifacts(stream: pydyf.Stream, mcids: dict[int, str | None]) -> None:
+    """``/Span <</MCID n>> BDC`` for the given MCIDs becomes a pagination artifact.
+
+    pydyf keeps a page's operators as a list (tag, property list, ``BDC``), so the
+    change is made in that list before the stream is ever written.
+    """
+    operations = stream.stream
+    for index, item in enumerate(operations):
+        if isinstance(item, pydyf.Dictionary) and item.get("MCID") in mcids and index:
+            properties = pydyf.Dictionary({"Type": "/Pagination"})
+            subtype = mcids[item["MCID"]]
+            if subtype:
+                properties["Subtype"] = subtype
+            operations[index - 1] = "/Artifact"
+            operations[index] = properties
 
 
 def _set_lang(element: pydyf.Dictionary, box: Any, pdf: pydyf.PDF) -> None:
@@ -168,85 +207,3 @@ def _set_header_scopes(table_wrapper: Any) -> None:
                     in_head = getattr(group, "is_header", False)
                     scope = "/Column" if in_head or all_headers else "/Row"
                 mark["A"]["Scope"] = scope
-
-
-def finish(pdf: bytes) -> bytes:
-    """Turn unowned marked content into artifacts; save with stable bytes."""
-    with pikepdf.open(io.BytesIO(pdf)) as document:
-        tree = document.Root.get("/StructTreeRoot")
-        if tree is not None:
-            orphans = _clear_orphans(tree)
-            for page in document.pages:
-                key = page.obj.get("/StructParents")
-                if key is not None and int(key) in orphans:
-                    _mark_artifacts(document, page, orphans[int(key)])
-        output = io.BytesIO()
-        # deterministic_id: /ID is a hash of the content, not of time or chance.
-        document.save(output, deterministic_id=True)
-        return output.getvalue()
-
-
-def _reachable(tree: pikepdf.Dictionary) -> set[tuple[int, int]]:
-    """Object ids of every structure element reachable from the root."""
-    seen: set[tuple[int, int]] = set()
-    stack = [tree.get("/K")]
-    while stack:
-        kid = stack.pop()
-        if isinstance(kid, pikepdf.Array):
-            stack.extend(kid)
-        elif isinstance(kid, pikepdf.Dictionary) and kid.is_indirect \
-                and kid.objgen not in seen and "/S" in kid:
-            seen.add(kid.objgen)
-            stack.append(kid.get("/K"))
-    return seen
-
-
-def _clear_orphans(tree: pikepdf.Dictionary) -> dict[int, dict[int, str | None]]:
-    """Null ParentTree entries of unreachable elements.
-
-    Returns ``{StructParents key: {mcid: artifact subtype}}``.  WeasyPrint
-    writes a flat ``/Nums`` array, one array of elements per page, indexed by
-    MCID; entries are set to null rather than removed so indices stay MCIDs.
-    """
-    reachable = _reachable(tree)
-    nums = tree.get("/ParentTree", {}).get("/Nums", pikepdf.Array())
-    orphans: dict[int, dict[int, str | None]] = {}
-    for index in range(0, len(nums) - 1, 2):
-        key, value = int(nums[index]), nums[index + 1]
-        if not isinstance(value, pikepdf.Array):
-            continue
-        for mcid, element in enumerate(value):
-            if isinstance(element, pikepdf.Dictionary) and \
-                    element.objgen not in reachable:
-                hint = element.get(f"/{_HINT}")
-                orphans.setdefault(key, {})[mcid] = str(hint) if hint else None
-                value[mcid] = None
-    if len(nums):
-        tree.ParentTreeNextKey = max(int(nums[i]) for i in range(0, len(nums), 2)) + 1
-    return orphans
-
-
-# WeasyPrint (pydyf) writes a marked-content operator as "/Span", "<</MCID 3>>", "BDC" on
-# lines of their own, and text as hex strings: the pattern cannot match shown text.
-_MARKED = re.compile(rb"^/(?P<tag>\w+)\s*<<\s*/MCID (?P<mcid>\d+)\s*>>\s*BDC$", re.M)
-
-
-def _mark_artifacts(document: pikepdf.Pdf, page: pikepdf.Page,
-                    mcids: dict[int, str | None]) -> None:
-    """Rewrite ``/Span <</MCID n>> BDC`` for the given MCIDs as artifacts.
-
-    A byte-level rewrite: parsing every operator of every page into Python objects
-    cost more than the rest of our PDF work together.
-    """
-    def artifact(match: re.Match[bytes]) -> bytes:
-        mcid = int(match.group("mcid"))
-        if mcid not in mcids:
-            return match.group(0)
-        subtype = mcids[mcid]
-        return b"/Artifact << /Type /Pagination" + (
-            f" /Subtype {subtype}".encode() if subtype else b"") + b" >> BDC"
-
-    content = page.obj.Contents
-    data = b"".join(c.read_bytes() for c in content) if isinstance(content, pikepdf.Array) \
-        else content.read_bytes()
-    page.obj.Contents = document.make_stream(_MARKED.sub(artifact, data))

@@ -1,4 +1,4 @@
-"""HTML handout in, tagged PDF/UA-1 bytes out (WeasyPrint 70 + ``pdfua.finish``).
+"""HTML handout in, tagged PDF/UA-1 bytes out (WeasyPrint 70 with ``pdfua``'s fixes).
 
 Three promises on top of WeasyPrint:
 
@@ -117,10 +117,10 @@ class PdfRenderer:
                 string=html, base_url=base_url, url_fetcher=self.fetcher,
             ).render(font_config=self.font_config, stylesheets=extra,
                      pdf_variant="pdf/ua-1")
-            # pdf_identifier=False: no /ID from WeasyPrint; finish() writes one
-            # derived from the content.
-            data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=False)
-        return RenderedPdf(pdfua.finish(data), len(document.pages), tuple(problems))
+            # pdf_identifier=True: an /ID derived from the content (pydyf hashes the
+            # objects), so the same input gives the same bytes.
+            data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True)
+        return RenderedPdf(data, len(document.pages), tuple(problems))
 
 
 # --- WeasyPrint's logger -------------------------------------------------------
