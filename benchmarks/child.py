@@ -1,12 +1,13 @@
 """One measured run in its own process, so peak memory is this run's alone.
 
-    child.py build  --project DIR --jobs N --report FILE [--capture DIR]
+    child.py build  --project DIR --jobs N --report FILE
+    child.py capture --project DIR --html DIR --jobs 1 --report FILE
     child.py floor  --html DIR --jobs N --report FILE
 
 ``build`` runs `publisher.build.build` exactly as ``publisher build --project DIR
 --jobs N`` does (the command line is a thin layer over it; calling it directly gives
-us the `BuildResult`).  ``--capture`` then saves, untimed, the print HTML every
-handout is laid out from (made by the build's own stages), for the floor.
+us the `BuildResult`).  ``capture`` saves, untimed and in a run of its own, the print
+HTML every handout is laid out from (made by the build's own stages), for the floor.
 
 ``floor`` renders those same HTML files with plain WeasyPrint,
 ``HTML(string=...).write_pdf()``, in a multiprocessing Pool of N processes with one
@@ -149,8 +150,6 @@ def run_build(args: argparse.Namespace) -> dict:
         started = time.perf_counter()
         result = build(BuildOptions(project=Path(args.project), jobs=args.jobs))
         seconds = time.perf_counter() - started
-    if args.capture:
-        capture_print_html(Path(args.project), Path(args.capture))
     handouts = len(result.manifest.handouts)
     count, source = rerendered_from(result, handouts)
     return {"seconds": seconds, "handouts": handouts, "failed": result.failed,
@@ -195,15 +194,18 @@ def run_floor(args: argparse.Namespace) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=("build", "floor"))
+    parser.add_argument("what", choices=("build", "floor", "capture"))
     parser.add_argument("--project")
     parser.add_argument("--html")
-    parser.add_argument("--capture")
     parser.add_argument("--variant", help="WeasyPrint pdf_variant for the floor (e.g. pdf/ua-1)")
     parser.add_argument("--jobs", type=int, required=True)
     parser.add_argument("--report", required=True)
     args = parser.parse_args()
-    report = run_build(args) if args.what == "build" else run_floor(args)
+    if args.what == "capture":
+        capture_print_html(Path(args.project), Path(args.html))
+        report: dict = {"seconds": 0.0, "handouts": 0}
+    else:
+        report = run_build(args) if args.what == "build" else run_floor(args)
     Path(args.report).write_text(json.dumps(report), encoding="utf-8")
 
 

@@ -196,3 +196,17 @@ def test_check_command_fails_on_a_broken_pdf_and_passes_the_example(example: Pat
     assert f"{broken}: error: [pdf-lang]" in result.output
     assert f"{broken}: error: [pdf-tagged]" in result.output
     assert run_cli("check", str(tmp_path / "missing.pdf")).status == 2
+
+
+def test_workers_replaced_along_the_way_give_the_same_bytes(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from publisher import build as build_module
+    monkeypatch.setattr(build_module, "HANDOUTS_PER_WORKER", 1)
+    seeds = {f"s{i}.md": seed(f"Handout {i}", f"## Part {i}\n\nText {i}.\n") for i in range(3)}
+    serial = make_project(tmp_path / "serial", seeds)
+    recycled = make_project(tmp_path / "recycled", seeds)
+    assert run_cli("build", "--project", str(serial), "--jobs", "1").status == 0
+    assert run_cli("build", "--project", str(recycled), "--jobs", "2").status == 0
+    for i in range(3):
+        name = f"en/s{i}.pdf"
+        assert (serial / "dist" / name).read_bytes() == (recycled / "dist" / name).read_bytes()

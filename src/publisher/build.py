@@ -37,6 +37,8 @@ from .write_dist import (Manifest, ManifestEntry, read_manifest, remove_stale, w
                          write_manifest)
 
 FORMATS = ("html", "pdf")
+#: Handouts a worker process renders before a fresh one takes over (costs ~0.5 s).
+HANDOUTS_PER_WORKER = 100
 
 
 @dataclass(frozen=True)
@@ -259,11 +261,13 @@ def render_all(jobs: list[RenderJob], options: BuildOptions, config: Config,
 def _in_pool(jobs: list[RenderJob], workers: int, project: Path,
              config: Config) -> Iterator[RenderedHandout]:
     # Fresh worker processes (not forked from this one, which holds every document),
-    # and only a few jobs in flight: memory stays flat however large the corpus.
+    # only a few jobs in flight, and each worker replaced after a while (Pango and
+    # HarfBuzz caches grow slowly): memory stays flat however large the corpus.
     context = multiprocessing.get_context("forkserver")
     pending = iter(jobs)
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                             initargs=(project, config)) as pool:
+                             initargs=(project, config),
+                             max_tasks_per_child=HANDOUTS_PER_WORKER) as pool:
         running = {pool.submit(render_job, job) for job in islice(pending, 2 * workers)}
         while running:
             done, running = wait(running, return_when=FIRST_COMPLETED)
