@@ -203,7 +203,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.what == "capture":
         capture_print_html(Path(args.project), Path(args.html))
-        report: dict = {"seconds": 0.0, "handouts": 0}
+        report: dict = {"seconds": 0.0, "handouts": 0, "cpu_s": 0.0, "main_mb": 0.0,
+                        "worker_mb": None}
     else:
         report = run_build(args) if args.what == "build" else run_floor(args)
     Path(args.report).write_text(json.dumps(report), encoding="utf-8")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from publisher.errors import SeedError
-from publisher.model import Card, Heading, ListBlock, Paragraph, segments
+from publisher.model import Card, Heading, ListBlock, segments
 from publisher.seeds import add_months, load_seed, load_seeds, overdue
 
 from conftest import ROOT, make_project, seed

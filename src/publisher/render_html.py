@@ -10,8 +10,6 @@ from __future__ import annotations
 import gettext
 import json
 from dataclasses import dataclass
-from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,7 +21,7 @@ from markupsafe import Markup
 from .config import Config
 from .errors import RenderError, error
 from .inline import LINK, to_html, to_plain_text
-from .locales import babel_locale, direction, native_name
+from .locales import babel_locale, direction
 from .model import LocalizedDocument, segments
 
 LICENSES = {
