@@ -121,7 +121,9 @@ def test_a_damaged_input_cache_only_costs_time(tmp_path: Path) -> None:
 
 
 def test_catalogs_read_in_parallel_match_a_serial_reading(tmp_path: Path) -> None:
+    from publisher.build import LocalPool
     from publisher.cache import project_cache
+    from publisher.config import load_config
     from publisher.catalogs import translation_state
     from publisher.plan import catalog_key, read_catalogs_in_parallel
     from publisher.seeds import load_seeds
@@ -134,7 +136,11 @@ def test_catalogs_read_in_parallel_match_a_serial_reading(tmp_path: Path) -> Non
     (root / "locales" / "vi" / "LC_MESSAGES" / "s1.po").write_text("msgstring oops\n")
     documents = load_seeds(root).documents
     cache = project_cache(root, "test")
-    read_catalogs_in_parallel(root, documents, ["en", "es", "vi"], cache, workers=2)
+    pool = LocalPool(2, root, load_config(root))
+    try:
+        read_catalogs_in_parallel(root, documents, ["en", "es", "vi"], cache, pool)
+    finally:
+        pool.close()
     for document in documents:
         for locale in ("es", "vi"):
             key = catalog_key(root, locale, document.slug)

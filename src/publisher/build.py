@@ -10,12 +10,14 @@ import dataclasses
 import gettext
 import os
 import multiprocessing
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from itertools import islice
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import segno
 
@@ -33,12 +35,13 @@ from .plan import Plan, plan, read_catalogs_in_parallel
 from .render_html import Alternate, HtmlRenderer, PdfLink
 from .seeds import load_seeds, overdue
 from .site import write_site
-from .write_dist import (Manifest, ManifestEntry, read_manifest, remove_stale, write_file,
+from .write_dist import (MANIFEST, Manifest, ManifestEntry, read_manifest, remove_stale,
+                         write_file,
                          write_manifest)
 
 FORMATS = ("html", "pdf")
-#: Handouts a worker process renders before a fresh one takes over (costs ~0.5 s).
-HANDOUTS_PER_WORKER = 100
+#: Tasks a worker process runs before a fresh one takes over (costs ~0.5 s).
+HANDOUTS_PER_WORKER = 200
 
 
 @dataclass(frozen=True)
@@ -109,15 +112,16 @@ def build(options: BuildOptions,
     config = with_overrides(load_config(options.project), require=options.require)
     result = BuildResult()
     cache = project_cache(options.project, code_hash()) if options.cache else no_cache()
-    documents = load_stage(options, config, cache, result)
-    planned = plan_stage(options, config, documents, cache, result)
-    interface = interface_catalogs(options.project, {h.locale for h in planned.handouts},
-                                   result)
-    jobs = fingerprinted(plan_jobs(planned.handouts, config, options.formats),
-                         options.project, config)
-    to_render = keep_unchanged(jobs, options, result)
-    for rendered in render_all(to_render, options, config, progress):
-        write_stage(options.out_dir, rendered, result)
+    with local_workers(options, config) as pool:
+        documents = load_stage(options, config, cache, result)
+        planned = plan_stage(options, config, documents, cache, result, pool)
+        interface = interface_catalogs(options.project,
+                                       {h.locale for h in planned.handouts}, result)
+        jobs = fingerprinted(plan_jobs(planned.handouts, config, options.formats),
+                             options.project, config)
+        to_render = keep_unchanged(jobs, options, result)
+        for rendered in render_all(to_render, options, config, progress, pool):
+            write_stage(options.out_dir, rendered, result)
     result.manifest.handouts.sort(key=lambda e: (e.locale, e.slug))
     out = options.out_dir
     write_site(out, options.project, config, result.manifest, interface)
@@ -128,6 +132,69 @@ def build(options: BuildOptions,
     if not options.locales:
         cache.prune()
     return result
+
+
+@contextmanager
+def local_workers(options: BuildOptions, config: Config) -> Iterator[LocalPool | None]:
+    """The local process pool; None for a serial or Dask build."""
+    workers = options.jobs or os.cpu_count() or 1
+    if options.scheduler or workers <= 1:
+        yield None
+        return
+    pool = LocalPool(workers, options.project.resolve(), config)
+    try:
+        # With no previous build everything will be rendered: start the workers now,
+        # to be ready when seeds and catalogs are loaded; a rebuild with little to
+        # do never pays for them.
+        if not (options.out_dir / MANIFEST).exists():
+            for _ in range(workers):
+                pool.submit(_ready)
+        yield pool
+    finally:
+        pool.close()
+
+
+class LocalPool:
+    """Worker processes for one build, replaced every ``HANDOUTS_PER_WORKER`` tasks.
+
+    Fresh processes (a fork server, not forks of this process, which holds every
+    document) that are replaced after a while because Pango and HarfBuzz caches grow
+    slowly: memory stays flat however large the corpus.  The replacement is ours, not
+    ``max_tasks_per_child``, which can hang in Python 3.11.
+    """
+
+    def __init__(self, workers: int, project: Path, config: Config) -> None:
+        self.workers = workers
+        self.initargs = (project, config)
+        self.executor: ProcessPoolExecutor | None = None
+        self.tasks = 0
+
+    def submit(self, function: Callable, *args) -> Future:
+        if self.executor is None or self.tasks >= HANDOUTS_PER_WORKER * self.workers:
+            if self.executor is not None:
+                self.executor.shutdown(wait=False)  # its running tasks still finish
+            self.executor = ProcessPoolExecutor(
+                self.workers, mp_context=multiprocessing.get_context("forkserver"),
+                initializer=_start_worker, initargs=self.initargs)
+            self.tasks = 0
+        self.tasks += 1
+        return self.executor.submit(function, *args)
+
+    def map(self, function: Callable, items: Iterable) -> Iterator:
+        """``function`` over ``items`` in order, a few in flight at a time."""
+        pending = iter(items)
+        running = deque(self.submit(function, item) for item in islice(pending, 4 * self.workers))
+        while running:
+            yield running.popleft().result()
+            running.extend(self.submit(function, item) for item in islice(pending, 1))
+
+    def close(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True)
+
+
+def _ready() -> None:
+    """Nothing: submitting it makes the pool start its workers now."""
 
 
 def load_stage(options: BuildOptions, config: Config, cache: Cache,
@@ -144,11 +211,10 @@ def load_stage(options: BuildOptions, config: Config, cache: Cache,
 
 
 def plan_stage(options: BuildOptions, config: Config, documents: tuple[Document, ...],
-               cache: Cache, result: BuildResult) -> Plan:
+               cache: Cache, result: BuildResult, pool: LocalPool | None = None) -> Plan:
     locales = options.locales or config.locales
-    if not options.scheduler:
-        read_catalogs_in_parallel(options.project, documents, locales, cache,
-                                  options.jobs or os.cpu_count() or 1)
+    if pool is not None:
+        read_catalogs_in_parallel(options.project, documents, locales, cache, pool)
     planned = plan(options.project, documents, locales, config.require, cache)
     if options.locales:
         planned.handouts = [h for h in planned.handouts if h.locale in options.locales]
@@ -237,20 +303,20 @@ def plan_jobs(handouts: list[LocalizedDocument], config: Config,
 
 
 def render_all(jobs: list[RenderJob], options: BuildOptions, config: Config,
-               progress: Callable[[str, int, int], None] | None) -> Iterator[RenderedHandout]:
-    """Render every job: here, in a process pool, or on a Dask cluster; results stream
-    back one by one so that memory does not grow with the corpus."""
+               progress: Callable[[str, int, int], None] | None,
+               pool: LocalPool | None = None) -> Iterator[RenderedHandout]:
+    """Render every job: here, in the process pool, or on a Dask cluster; results
+    stream back one by one so that memory does not grow with the corpus."""
     project = options.project.resolve()
-    workers = min(options.jobs or os.cpu_count() or 1, len(jobs))
     if not jobs:
         return
     if options.scheduler:
         results = _on_dask(jobs, options.scheduler, project, config)
-    elif workers <= 1:
+    elif pool is None:
         _start_worker(project, config)
         results = map(render_job, jobs)
     else:
-        results = _in_pool(jobs, workers, project, config)
+        results = _in_pool(jobs, pool)
     for done, rendered in enumerate(results, start=1):
         if progress:
             progress(f"{rendered.job.handout.locale}/{rendered.job.handout.slug}",
@@ -258,22 +324,15 @@ def render_all(jobs: list[RenderJob], options: BuildOptions, config: Config,
         yield rendered
 
 
-def _in_pool(jobs: list[RenderJob], workers: int, project: Path,
-             config: Config) -> Iterator[RenderedHandout]:
-    # Fresh worker processes (not forked from this one, which holds every document),
-    # only a few jobs in flight, and each worker replaced after a while (Pango and
-    # HarfBuzz caches grow slowly): memory stays flat however large the corpus.
-    context = multiprocessing.get_context("forkserver")
+def _in_pool(jobs: list[RenderJob], pool: LocalPool) -> Iterator[RenderedHandout]:
+    # Only a few jobs in flight: results are written as they come.
     pending = iter(jobs)
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                             initargs=(project, config),
-                             max_tasks_per_child=HANDOUTS_PER_WORKER) as pool:
-        running = {pool.submit(render_job, job) for job in islice(pending, 2 * workers)}
-        while running:
-            done, running = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                yield future.result()
-                running.update(pool.submit(render_job, job) for job in islice(pending, 1))
+    running = {pool.submit(render_job, job) for job in islice(pending, 2 * pool.workers)}
+    while running:
+        done, running = wait(running, return_when=FIRST_COMPLETED)
+        for future in done:
+            yield future.result()
+            running.update(pool.submit(render_job, job) for job in islice(pending, 1))
 
 
 def _on_dask(jobs: list[RenderJob], address: str, project: Path,

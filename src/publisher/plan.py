@@ -6,11 +6,9 @@ same plan, so the build summary and the status table never disagree.
 
 from __future__ import annotations
 
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
 from .cache import Cache, key_of, no_cache
 from .catalogs import CatalogStatus, catalog_path, template_path, translation_state
@@ -59,6 +57,12 @@ def plan(project: Path, documents: Sequence[Document], locales: Sequence[str],
     return result
 
 
+class Mapper(Protocol):
+    """Runs a function over items elsewhere, in order (build.LocalPool)."""
+
+    def map(self, function: Callable, items: Iterable) -> Iterator: ...
+
+
 def catalog_key(project: Path, locale: str, slug: str) -> bytes:
     """What a catalog's state depends on: its bytes and its template's."""
     inputs = [catalog_path(project, locale, slug), template_path(project, slug)]
@@ -67,8 +71,8 @@ def catalog_key(project: Path, locale: str, slug: str) -> bytes:
 
 
 def read_catalogs_in_parallel(project: Path, documents: Sequence[Document],
-                              locales: Sequence[str], cache: Cache, workers: int) -> None:
-    """Fill the cache with the state of every catalog it lacks, on ``workers`` cores.
+                              locales: Sequence[str], cache: Cache, pool: Mapper) -> None:
+    """Fill the cache with the state of every catalog it lacks, in ``pool``.
 
     Reading and checking a catalog costs tens of milliseconds; on a cold build of a
     large corpus that would otherwise be serial work before any rendering starts.
@@ -77,15 +81,12 @@ def read_catalogs_in_parallel(project: Path, documents: Sequence[Document],
               if not is_source(d, locale)]
     keys = {pair: catalog_key(project, *pair) for pair in wanted}
     missing = [pair for pair in wanted if not cache.has("catalog", keys[pair])]
-    if cache.folder is None or workers <= 1 or len(missing) < 4 * workers:
+    if cache.folder is None or len(missing) < 8:
         return
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        states = pool.map(_state_or_error, [(project, *pair) for pair in missing],
-                          chunksize=4)
-        for pair, state in zip(missing, states):
-            if state is not None:  # a broken catalog is read again, and reported, by plan
-                cache.put("catalog", keys[pair], state)
+    states = pool.map(_state_or_error, [(project, *pair) for pair in missing])
+    for pair, state in zip(missing, states):
+        if state is not None:  # a broken catalog is read again, and reported, by plan
+            cache.put("catalog", keys[pair], state)
 
 
 def _state_or_error(arguments: tuple[Path, str, str]):
