@@ -170,7 +170,7 @@ def test_html_only_build_writes_no_pdf(tmp_path: Path) -> None:
     assert not (project / "dist" / "en" / "a.pdf").exists()
 
 
-def test_parallel_build_matches_serial_build(tmp_path: Path) -> None:
+def assert_parallel_build_matches_serial(tmp_path: Path) -> None:
     seeds = {f"s{i}.md": seed(f"Handout {i}", f"## Part {i}\n\nText {i}.\n") for i in range(3)}
     serial = make_project(tmp_path / "serial", seeds)
     parallel = make_project(tmp_path / "parallel", seeds)
@@ -179,6 +179,10 @@ def test_parallel_build_matches_serial_build(tmp_path: Path) -> None:
     for i in range(3):
         name = f"en/s{i}.pdf"
         assert (serial / "dist" / name).read_bytes() == (parallel / "dist" / name).read_bytes()
+
+
+def test_parallel_build_matches_serial_build(tmp_path: Path) -> None:
+    assert_parallel_build_matches_serial(tmp_path)
 
 
 def test_check_command_fails_on_a_broken_pdf_and_passes_the_example(example: Path,
@@ -198,15 +202,8 @@ def test_check_command_fails_on_a_broken_pdf_and_passes_the_example(example: Pat
     assert run_cli("check", str(tmp_path / "missing.pdf")).status == 2
 
 
-def test_workers_replaced_along_the_way_give_the_same_bytes(tmp_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_workers_replaced_along_the_way_give_the_same_bytes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from publisher import build as build_module
     monkeypatch.setattr(build_module, "HANDOUTS_PER_WORKER", 1)
-    seeds = {f"s{i}.md": seed(f"Handout {i}", f"## Part {i}\n\nText {i}.\n") for i in range(3)}
-    serial = make_project(tmp_path / "serial", seeds)
-    recycled = make_project(tmp_path / "recycled", seeds)
-    assert run_cli("build", "--project", str(serial), "--jobs", "1").status == 0
-    assert run_cli("build", "--project", str(recycled), "--jobs", "2").status == 0
-    for i in range(3):
-        name = f"en/s{i}.pdf"
-        assert (serial / "dist" / name).read_bytes() == (recycled / "dist" / name).read_bytes()
+    assert_parallel_build_matches_serial(tmp_path)
