@@ -102,10 +102,6 @@ class BuildResult:
     rendered: int = 0
     reused: int = 0
 
-    @property
-    def exit_status(self) -> int:
-        return 1 if self.failed else 0
-
 
 def build(options: BuildOptions,
           progress: Callable[[str, int, int], None] | None = None) -> BuildResult:

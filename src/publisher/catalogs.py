@@ -630,11 +630,6 @@ def interface_translations(project: Path, locale: str) -> NullTranslations:
 
 # --- what the localize stage reads ------------------------------------------------------
 
-def read_translation(project: Path, locale: str, slug: str) -> Translation | None:
-    """The usable entries of a document's catalog for a locale; None when there is none."""
-    return translation_state(project, locale, slug)[0]
-
-
 def translation_state(project: Path, locale: str,
                       slug: str) -> tuple[Translation | None, CatalogStatus]:
     """What the localize stage may use, and the catalog's progress, from one reading.

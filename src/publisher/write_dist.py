@@ -13,7 +13,6 @@ import os
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .errors import PublisherError, error
 from .model import NotPublished
@@ -122,7 +121,3 @@ def remove_stale(out: Path, keep: set[str]) -> list[str]:
 
 def write_manifest(out: Path, manifest: Manifest) -> None:
     write_file(out, MANIFEST, manifest.to_json())
-
-
-def entry_to_dict(entry: ManifestEntry) -> dict[str, Any]:
-    return asdict(entry)
