@@ -138,7 +138,9 @@ def test_catalogs_read_in_parallel_match_a_serial_reading(tmp_path: Path) -> Non
     cache = project_cache(root, "test")
     pool = LocalPool(2, root, load_config(root))
     try:
-        read_catalogs_in_parallel(root, documents, ["en", "es", "vi"], cache, pool)
+        keys = {(locale, d.slug): catalog_key(root, locale, d.slug)
+                for d in documents for locale in ("es", "vi")}
+        read_catalogs_in_parallel(root, keys, cache, pool)
     finally:
         pool.close()
     for document in documents:

@@ -31,7 +31,7 @@ from .fonts import missing_glyphs_message, uncovered
 from .inline import to_plain_text
 from .locales import human_size, native_name
 from .model import Document, LocalizedDocument, NotPublished, segments
-from .plan import Plan, plan, read_catalogs_in_parallel
+from .plan import Plan, plan
 from .render_html import Alternate, HtmlRenderer, PdfLink
 from .seeds import load_seeds, overdue
 from .site import write_site
@@ -209,9 +209,7 @@ def load_stage(options: BuildOptions, config: Config, cache: Cache,
 def plan_stage(options: BuildOptions, config: Config, documents: tuple[Document, ...],
                cache: Cache, result: BuildResult, pool: LocalPool | None = None) -> Plan:
     locales = options.locales or config.locales
-    if pool is not None:
-        read_catalogs_in_parallel(options.project, documents, locales, cache, pool)
-    planned = plan(options.project, documents, locales, config.require, cache)
+    planned = plan(options.project, documents, locales, config.require, cache, pool)
     if options.locales:
         planned.handouts = [h for h in planned.handouts if h.locale in options.locales]
     result.problems.extend(planned.problems)

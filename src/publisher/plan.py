@@ -43,17 +43,24 @@ class Plan:
 
 
 def plan(project: Path, documents: Sequence[Document], locales: Sequence[str],
-         policy: str, cache: Cache | None = None) -> Plan:
+         policy: str, cache: Cache | None = None, pool: Mapper | None = None) -> Plan:
+    """What is published for every document × locale; with ``pool``, catalogs the
+    cache lacks are read there in parallel first."""
     result = Plan()
     cache = cache or no_cache()
-    for document in documents:
-        wanted = list(dict.fromkeys([document.meta.language, *locales]))
-        for locale in wanted:
-            if is_source(document, locale):
-                result.handouts.append(localize(document, locale, None, policy))
-                result.rows.append(StatusRow(locale, document.slug, None, "source"))
-                continue
-            _plan_translation(project, document, locale, policy, result, cache)
+    pairs = [(document, locale) for document in documents
+             for locale in dict.fromkeys([document.meta.language, *locales])]
+    keys = {(locale, document.slug): catalog_key(project, locale, document.slug)
+            for document, locale in pairs if not is_source(document, locale)}
+    if pool is not None:
+        read_catalogs_in_parallel(project, keys, cache, pool)
+    for document, locale in pairs:
+        if is_source(document, locale):
+            result.handouts.append(localize(document, locale, None, policy))
+            result.rows.append(StatusRow(locale, document.slug, None, "source"))
+        else:
+            _plan_translation(project, document, locale, policy, result, cache,
+                              keys[(locale, document.slug)])
     return result
 
 
@@ -70,17 +77,15 @@ def catalog_key(project: Path, locale: str, slug: str) -> bytes:
                   *(p.read_bytes() if p.exists() else b"-" for p in inputs))
 
 
-def read_catalogs_in_parallel(project: Path, documents: Sequence[Document],
-                              locales: Sequence[str], cache: Cache, pool: Mapper) -> None:
-    """Fill the cache with the state of every catalog it lacks, in ``pool``.
+def read_catalogs_in_parallel(project: Path, keys: dict[tuple[str, str], bytes],
+                              cache: Cache, pool: Mapper) -> None:
+    """Fill the cache with the state of every catalog it lacks, in ``pool``;
+    ``keys`` maps each (locale, slug) to its `catalog_key`.
 
     Reading and checking a catalog costs tens of milliseconds; on a cold build of a
     large corpus that would otherwise be serial work before any rendering starts.
     """
-    wanted = [(locale, d.slug) for d in documents for locale in locales
-              if not is_source(d, locale)]
-    keys = {pair: catalog_key(project, *pair) for pair in wanted}
-    missing = [pair for pair in wanted if not cache.has("catalog", keys[pair])]
+    missing = [pair for pair, key in keys.items() if not cache.has("catalog", key)]
     if cache.folder is None or len(missing) < 8:
         return
     states = pool.map(_state_or_error, [(project, *pair) for pair in missing])
@@ -97,11 +102,10 @@ def _state_or_error(arguments: tuple[Path, str, str]):
 
 
 def _plan_translation(project: Path, document: Document, locale: str, policy: str,
-                      result: Plan, cache: Cache) -> None:
+                      result: Plan, cache: Cache, key: bytes) -> None:
     try:
         translation, status = cache.remember(
-            "catalog", catalog_key(project, locale, document.slug),
-            lambda: translation_state(project, locale, document.slug))
+            "catalog", key, lambda: translation_state(project, locale, document.slug))
     except CatalogError as exc:
         result.problems.extend(exc.problems)
         result.failed += 1
