@@ -227,16 +227,19 @@ def check_heading_empty(doc: PdfDoc) -> list[Problem]:
             for element in _headings(doc) if not doc.text_of(element).strip()]
 
 
+def skipped_levels(levels: Sequence[int]) -> list[tuple[int, int, int]]:
+    """(index, previous level, level) of every heading that skips a level."""
+    return [(index, previous, level)
+            for index, (previous, level) in enumerate(zip(levels, levels[1:]), start=1)
+            if level > previous + 1]
+
+
 def check_heading_levels(doc: PdfDoc) -> list[Problem]:
-    problems, previous = [], None
-    for element in _headings(doc):
-        level = int(element.role[1])
-        if previous is not None and level > previous + 1:
-            problems.append(doc.problem(
-                "heading-skip", f"{_page_label(doc, element)}heading level skips from "
-                f"H{previous} to H{level}: {doc.text_of(element).strip()!r}"))
-        previous = level
-    return problems
+    headings = list(_headings(doc))
+    return [doc.problem("heading-skip", f"{_page_label(doc, headings[index])}heading level "
+                        f"skips from H{previous} to H{level}: "
+                        f"{doc.text_of(headings[index]).strip()!r}")
+            for index, previous, level in skipped_levels([int(h.role[1]) for h in headings])]
 
 
 def check_single_h1(doc: PdfDoc) -> list[Problem]:
@@ -445,14 +448,10 @@ def check_html_h1(doc: HtmlDoc) -> list[Problem]:
 
 
 def check_html_heading_levels(doc: HtmlDoc) -> list[Problem]:
-    problems, previous = [], None
-    for tag in _html_headings(doc):
-        level = int(tag.name[1])
-        if previous is not None and level > previous + 1:
-            problems.append(doc.problem(
-                "heading-skip", f"heading level skips from h{previous} to h{level}", tag.line))
-        previous = level
-    return problems
+    headings = list(_html_headings(doc))
+    return [doc.problem("heading-skip", f"heading level skips from h{previous} to h{level}",
+                        headings[index].line)
+            for index, previous, level in skipped_levels([int(h.name[1]) for h in headings])]
 
 
 def check_html_heading_empty(doc: HtmlDoc) -> list[Problem]:
