@@ -5,18 +5,20 @@ PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # System packages: Pango for WeasyPrint; Noto fonts for every script the handouts use
 # (Latin/Greek/Cyrillic/Vietnamese, Arabic, Hebrew, Devanagari, CJK); poppler-utils
-# (pdftoppm) and Debian's chromium for the tests.
+# (pdftoppm, pdftotext), Debian's chromium and GNU gettext (msgfmt, msgmerge) for the tests.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig \
-	fonts-noto-core fonts-noto-cjk poppler-utils chromium
+	fonts-noto-core fonts-noto-cjk poppler-utils chromium gettext
 APT_STAMP := $(VENV)/.apt-installed
+# Readers we did not write, from npm with a lock: pdf.js, the CommonMark spec.
+NODE_STAMP := node_modules/.installed
 
-.PHONY: build test bench setup system clean
+.PHONY: build test bench setup system node clean
 
 build: setup
 	$(VENV)/bin/publisher build
 
 # pytest exits 5 when it collected no test: that is a failure, not a pass.
-test: setup
+test: setup node
 	@$(PY) -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: no tests were collected" >&2; exit 1; fi; \
 	exit $$status
@@ -25,6 +27,13 @@ bench: setup
 	$(PY) benchmarks/run.py
 
 setup: $(STAMP)
+
+node: $(NODE_STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "make: Node.js and npm are needed for the tests (pdf.js)" >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 system: $(APT_STAMP)
 
@@ -45,4 +54,4 @@ $(STAMP): $(APT_STAMP) pyproject.toml
 	@touch $@
 
 clean:
-	rm -rf dist .pytest_cache
+	rm -rf dist .pytest_cache node_modules

@@ -15,7 +15,7 @@ import pytest
 import weasyprint
 
 from publisher import pdfua
-from publisher.check import check_pdf, read_pdf
+from publisher.preflight.pdf import check_pdf, read_pdf
 from publisher.errors import Severity
 from publisher.render_pdf import FetchRefused, LocalFetcher, PdfRenderer
 

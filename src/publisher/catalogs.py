@@ -43,7 +43,7 @@ from jinja2 import TemplateSyntaxError
 
 import publisher
 
-from .checks import check_message
+from .translation_checks import check_message
 from .errors import CatalogError, Problem, error
 from .locales import catalog_name
 from .model import Document, Translation, segments

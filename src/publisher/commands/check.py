@@ -20,7 +20,7 @@ def add_parser(commands) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    from ..check import check_paths  # pikepdf and pdfplumber: only when checking
+    from ..preflight import check_paths  # pikepdf and pdfplumber: only when checking
     paths = args.paths or [Path("dist")]
     missing = [p for p in paths if not p.exists()]
     for path in missing:

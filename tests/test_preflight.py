@@ -10,7 +10,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from publisher.check import check_html, check_paths, check_pdf
+from publisher.preflight import check_html, check_paths, check_pdf
 from publisher.render_pdf import PdfRenderer
 
 DOT_PNG = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4"

@@ -1,24 +1,22 @@
-"""Preflight of built handouts: accessibility checks on PDFs and HTML pages.
+"""Preflight of built PDFs: the PDF/UA rules a file alone can show.
 
-Like Babel's checkers, each check is a plain function ``(doc) -> problems``
-listed in ``PDF_CHECKS`` or ``HTML_CHECKS``: adding a check is adding a
-function.  A document is read once into a small model (``PdfDoc``, ``HtmlDoc``)
-that the checks share; every check runs, so one pass reports everything.
+Like Babel's checkers, each check is a plain function ``(doc) -> problems`` listed in
+``PDF_CHECKS``: adding a check is adding a function.  A PDF is read once into a small
+model (``PdfDoc``) that the checks share; every check runs, so one pass reports
+everything.
 """
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pdfplumber
 import pikepdf
 
-from .errors import Problem, error
+from ..errors import Problem, error
 
 TEXT_OPERATORS = frozenset({"Tj", "TJ", "'", '"'})
 HEADINGS = ("H1", "H2", "H3", "H4", "H5", "H6")
@@ -354,165 +352,3 @@ def check_pdf(path: Path, *, min_text_pt: float = 18.0) -> list[Problem]:
         return [error(path, f"cannot read PDF: {exc}", check="pdf-read")]
     with doc.pdf:
         return [problem for check in PDF_CHECKS for problem in check(doc)]
-
-
-# --- HTML model and checks ---------------------------------------------------------
-
-URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href",
-                            "data", "poster", "cite", "background", "srcset"})
-_CONTROL = re.compile(r"[\x00-\x20]+")
-
-
-@dataclass
-class HtmlTag:
-    name: str
-    attrs: dict[str, str | None]
-    line: int
-    text: str = ""   # text content, for headings and <title>
-
-
-@dataclass
-class HtmlDoc:
-    path: Path
-    tags: list[HtmlTag]
-
-    def find(self, *names: str) -> list[HtmlTag]:
-        return [tag for tag in self.tags if tag.name in names]
-
-    def problem(self, check: str, message: str, line: int | None = None) -> Problem:
-        return error(self.path, message, line=line, check=check)
-
-
-class _Collector(HTMLParser):
-    """Start tags with their line, plus the text of headings and the title."""
-
-    TEXT_OF = frozenset({"title", "h1", "h2", "h3", "h4", "h5", "h6"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[HtmlTag] = []
-        self.open: list[HtmlTag] = []
-
-    def handle_starttag(self, name: str, attrs: list[tuple[str, str | None]]) -> None:
-        tag = HtmlTag(name, dict(attrs), self.getpos()[0])
-        self.tags.append(tag)
-        if name == "img":  # an image's alt text is text of an enclosing heading
-            self.handle_data(tag.attrs.get("alt") or "")
-        if name in self.TEXT_OF:
-            self.open.append(tag)
-
-    def handle_endtag(self, name: str) -> None:
-        for index in range(len(self.open) - 1, -1, -1):
-            if self.open[index].name == name:
-                del self.open[index:]
-                break
-
-    def handle_data(self, data: str) -> None:
-        for tag in self.open:
-            tag.text += data
-
-
-def read_html(path: Path) -> HtmlDoc:
-    collector = _Collector()
-    collector.feed(Path(path).read_text(encoding="utf-8"))
-    collector.close()
-    return HtmlDoc(Path(path), collector.tags)
-
-
-def check_html_lang(doc: HtmlDoc) -> list[Problem]:
-    html = doc.find("html")
-    if not html or not (html[0].attrs.get("lang") or "").strip():
-        return [doc.problem("html-lang", "<html> has no lang attribute",
-                            html[0].line if html else None)]
-    return []
-
-
-def check_html_title(doc: HtmlDoc) -> list[Problem]:
-    titles = doc.find("title")
-    if not titles or not titles[0].text.strip():
-        return [doc.problem("html-title", "no <title> or an empty one",
-                            titles[0].line if titles else None)]
-    return []
-
-
-def _html_headings(doc: HtmlDoc) -> list[HtmlTag]:
-    return doc.find("h1", "h2", "h3", "h4", "h5", "h6")
-
-
-def check_html_h1(doc: HtmlDoc) -> list[Problem]:
-    h1s = doc.find("h1")
-    if len(h1s) != 1:
-        return [doc.problem("heading-h1", f"{len(h1s)} <h1> elements, expected exactly one",
-                            h1s[1].line if len(h1s) > 1 else None)]
-    return []
-
-
-def check_html_heading_levels(doc: HtmlDoc) -> list[Problem]:
-    headings = list(_html_headings(doc))
-    return [doc.problem("heading-skip", f"heading level skips from h{previous} to h{level}",
-                        headings[index].line)
-            for index, previous, level in skipped_levels([int(h.name[1]) for h in headings])]
-
-
-def check_html_heading_empty(doc: HtmlDoc) -> list[Problem]:
-    return [doc.problem("heading-empty", f"empty <{tag.name}>", tag.line)
-            for tag in _html_headings(doc) if not tag.text.strip()]
-
-
-def check_html_img_alt(doc: HtmlDoc) -> list[Problem]:
-    return [doc.problem("img-alt", f"<img src={tag.attrs.get('src')!r}> has no alt attribute",
-                        tag.line)
-            for tag in doc.find("img") if tag.attrs.get("alt") is None]
-
-
-def check_html_script(doc: HtmlDoc) -> list[Problem]:
-    problems = [doc.problem("html-script", "<script> element", tag.line)
-                for tag in doc.find("script")]
-    for tag in doc.tags:
-        for name, value in tag.attrs.items():
-            if name.startswith("on"):
-                problems.append(doc.problem(
-                    "html-script", f"event handler attribute {name} on <{tag.name}>", tag.line))
-            elif name in URL_ATTRIBUTES and value and \
-                    _CONTROL.sub("", value).lower().startswith("javascript:"):
-                problems.append(doc.problem(
-                    "html-script", f"javascript: URL in {name} of <{tag.name}>", tag.line))
-    return problems
-
-
-HTML_CHECKS: list[Callable[[HtmlDoc], list[Problem]]] = [
-    check_html_lang, check_html_title, check_html_h1, check_html_heading_levels,
-    check_html_heading_empty, check_html_img_alt, check_html_script,
-]
-
-
-def check_html(path: Path) -> list[Problem]:
-    try:
-        doc = read_html(Path(path))
-    except (OSError, UnicodeDecodeError) as exc:
-        return [error(path, f"cannot read HTML: {exc}", check="html-read")]
-    return [problem for check in HTML_CHECKS for problem in check(doc)]
-
-
-# --- Files and folders -------------------------------------------------------------
-
-def check_paths(paths: Sequence[Path], *, min_text_pt: float = 18.0) -> list[Problem]:
-    """Check PDF and HTML files; folders are searched recursively, in order."""
-    problems: list[Problem] = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*")
-                           if p.suffix.lower() in (".pdf", ".html") and p.is_file())
-        elif path.is_file():
-            files = [path]
-        else:
-            problems.append(error(path, "no such file or folder", check="path"))
-            continue
-        for file in files:
-            if file.suffix.lower() == ".pdf":
-                problems.extend(check_pdf(file, min_text_pt=min_text_pt))
-            elif file.suffix.lower() == ".html":
-                problems.extend(check_html(file))
-            else:
-                problems.append(error(file, "not a .pdf or .html file", check="path"))
-    return problems

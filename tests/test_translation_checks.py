@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from publisher.checks import CHECKS, check_message
+from publisher.translation_checks import CHECKS, check_message
 
 GOOD = [
     ("Take **500 mg** twice a day.", "Tome **500 mg** dos veces al día."),

@@ -1,0 +1,150 @@
+"""Preflight of built HTML pages: language, title, headings, images, no script.
+
+Each check is a plain function ``(doc) -> problems`` listed in ``HTML_CHECKS``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from ..errors import Problem, error
+from .pdf import skipped_levels
+
+URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href",
+                            "data", "poster", "cite", "background", "srcset"})
+_CONTROL = re.compile(r"[\x00-\x20]+")
+
+
+@dataclass
+class HtmlTag:
+    name: str
+    attrs: dict[str, str | None]
+    line: int
+    text: str = ""   # text content, for headings and <title>
+
+
+@dataclass
+class HtmlDoc:
+    path: Path
+    tags: list[HtmlTag]
+
+    def find(self, *names: str) -> list[HtmlTag]:
+        return [tag for tag in self.tags if tag.name in names]
+
+    def problem(self, check: str, message: str, line: int | None = None) -> Problem:
+        return error(self.path, message, line=line, check=check)
+
+
+class _Collector(HTMLParser):
+    """Start tags with their line, plus the text of headings and the title."""
+
+    TEXT_OF = frozenset({"title", "h1", "h2", "h3", "h4", "h5", "h6"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[HtmlTag] = []
+        self.open: list[HtmlTag] = []
+
+    def handle_starttag(self, name: str, attrs: list[tuple[str, str | None]]) -> None:
+        tag = HtmlTag(name, dict(attrs), self.getpos()[0])
+        self.tags.append(tag)
+        if name == "img":  # an image's alt text is text of an enclosing heading
+            self.handle_data(tag.attrs.get("alt") or "")
+        if name in self.TEXT_OF:
+            self.open.append(tag)
+
+    def handle_endtag(self, name: str) -> None:
+        for index in range(len(self.open) - 1, -1, -1):
+            if self.open[index].name == name:
+                del self.open[index:]
+                break
+
+    def handle_data(self, data: str) -> None:
+        for tag in self.open:
+            tag.text += data
+
+
+def read_html(path: Path) -> HtmlDoc:
+    collector = _Collector()
+    collector.feed(Path(path).read_text(encoding="utf-8"))
+    collector.close()
+    return HtmlDoc(Path(path), collector.tags)
+
+
+def check_html_lang(doc: HtmlDoc) -> list[Problem]:
+    html = doc.find("html")
+    if not html or not (html[0].attrs.get("lang") or "").strip():
+        return [doc.problem("html-lang", "<html> has no lang attribute",
+                            html[0].line if html else None)]
+    return []
+
+
+def check_html_title(doc: HtmlDoc) -> list[Problem]:
+    titles = doc.find("title")
+    if not titles or not titles[0].text.strip():
+        return [doc.problem("html-title", "no <title> or an empty one",
+                            titles[0].line if titles else None)]
+    return []
+
+
+def _html_headings(doc: HtmlDoc) -> list[HtmlTag]:
+    return doc.find("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def check_html_h1(doc: HtmlDoc) -> list[Problem]:
+    h1s = doc.find("h1")
+    if len(h1s) != 1:
+        return [doc.problem("heading-h1", f"{len(h1s)} <h1> elements, expected exactly one",
+                            h1s[1].line if len(h1s) > 1 else None)]
+    return []
+
+
+def check_html_heading_levels(doc: HtmlDoc) -> list[Problem]:
+    headings = list(_html_headings(doc))
+    return [doc.problem("heading-skip", f"heading level skips from h{previous} to h{level}",
+                        headings[index].line)
+            for index, previous, level in skipped_levels([int(h.name[1]) for h in headings])]
+
+
+def check_html_heading_empty(doc: HtmlDoc) -> list[Problem]:
+    return [doc.problem("heading-empty", f"empty <{tag.name}>", tag.line)
+            for tag in _html_headings(doc) if not tag.text.strip()]
+
+
+def check_html_img_alt(doc: HtmlDoc) -> list[Problem]:
+    return [doc.problem("img-alt", f"<img src={tag.attrs.get('src')!r}> has no alt attribute",
+                        tag.line)
+            for tag in doc.find("img") if tag.attrs.get("alt") is None]
+
+
+def check_html_script(doc: HtmlDoc) -> list[Problem]:
+    problems = [doc.problem("html-script", "<script> element", tag.line)
+                for tag in doc.find("script")]
+    for tag in doc.tags:
+        for name, value in tag.attrs.items():
+            if name.startswith("on"):
+                problems.append(doc.problem(
+                    "html-script", f"event handler attribute {name} on <{tag.name}>", tag.line))
+            elif name in URL_ATTRIBUTES and value and \
+                    _CONTROL.sub("", value).lower().startswith("javascript:"):
+                problems.append(doc.problem(
+                    "html-script", f"javascript: URL in {name} of <{tag.name}>", tag.line))
+    return problems
+
+
+HTML_CHECKS: list[Callable[[HtmlDoc], list[Problem]]] = [
+    check_html_lang, check_html_title, check_html_h1, check_html_heading_levels,
+    check_html_heading_empty, check_html_img_alt, check_html_script,
+]
+
+
+def check_html(path: Path) -> list[Problem]:
+    try:
+        doc = read_html(Path(path))
+    except (OSError, UnicodeDecodeError) as exc:
+        return [error(path, f"cannot read HTML: {exc}", check="html-read")]
+    return [problem for check in HTML_CHECKS for problem in check(doc)]
