@@ -105,8 +105,8 @@ class TreeMonitor:
 
 def capture_print_html(project: Path, folder: Path) -> None:
     """Save the print HTML of every handout, made by the build's own stages (untimed)."""
-    from publisher.build import (BuildOptions, BuildResult, _start_worker, load_stage,
-                                 plan_jobs, plan_stage, print_html)
+    from publisher.build import BuildOptions, BuildResult, load_stage, plan_jobs, plan_stage
+    from publisher.render_handout import print_html, start_worker
     from publisher.cache import no_cache
     from publisher.config import load_config
 
@@ -116,7 +116,7 @@ def capture_print_html(project: Path, folder: Path) -> None:
     result = BuildResult()
     documents = load_stage(options, config, no_cache(), result)
     planned = plan_stage(options, config, documents, no_cache(), result)
-    _start_worker(project.resolve(), config)
+    start_worker(project.resolve(), config)
     for job in plan_jobs(planned.handouts, config, options.formats):
         html = print_html(job)
         name = hashlib.sha256(html.encode()).hexdigest()[:16]

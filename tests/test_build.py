@@ -204,6 +204,6 @@ def test_check_command_fails_on_a_broken_pdf_and_passes_the_example(example: Pat
 
 def test_workers_replaced_along_the_way_give_the_same_bytes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from publisher import build as build_module
+    from publisher import workers as build_module
     monkeypatch.setattr(build_module, "HANDOUTS_PER_WORKER", 1)
     assert_parallel_build_matches_serial(tmp_path)

@@ -121,7 +121,7 @@ def test_a_damaged_input_cache_only_costs_time(tmp_path: Path) -> None:
 
 
 def test_catalogs_read_in_parallel_match_a_serial_reading(tmp_path: Path) -> None:
-    from publisher.build import LocalPool
+    from publisher.workers import LocalPool
     from publisher.cache import project_cache
     from publisher.config import load_config
     from publisher.catalogs import translation_state

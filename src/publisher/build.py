@@ -1,47 +1,45 @@
 """`build(options) -> BuildResult`: seeds → localize → render HTML → render PDF → write.
 
-The build keeps going after a failure (a bad seed, a handout that cannot render),
-counts what failed, and reports it; the command line turns that into exit status 1.
+The build keeps going after a failure (a bad seed, a broken catalog, a handout that
+cannot render), counts what failed, and reports it; the command line turns that into
+exit status 1.  A handout whose inputs fail keeps its last good version published
+(marked as kept); a handout is reused only when its files on disk have the hashes the
+manifest recorded; and the build deletes only files it wrote (see write_dist.py).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import errno
 import gettext
 import os
-import multiprocessing
-from collections import deque
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from contextlib import contextmanager
-from itertools import islice
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable
 
-import segno
-
-from .catalogs import load_interface
-from .config import Config, load_config, with_overrides
-from .dashboard import write_dashboard
 from .cache import Cache, no_cache, project_cache
-from .errors import CatalogError, Problem, PublisherError, RenderError, error
+from .catalogs import load_interface
+from .config import CONFIG_NAME, Config, load_config, with_overrides
+from .dashboard import write_dashboard
+from .errors import CatalogError, ConfigError, OutputError, Problem, error, warning
 from .fingerprint import code_hash, environment_hash, interface_hash, job_fingerprint
-from .fonts import missing_glyphs_message, uncovered
 from .inline import to_plain_text
-from .locales import human_size, native_name
-from .model import Document, LocalizedDocument, NotPublished, segments
+from .locales import native_name
+from .model import Document, LocalizedDocument, NotPublished
 from .plan import Plan, plan
-from .render_html import Alternate, HtmlRenderer, PdfLink
-from .seeds import load_seeds, overdue
+from .render_handout import RenderJob, RenderedHandout
+from .render_html import Alternate
+from .seeds import find_seeds, load_seeds, overdue
 from .site import write_site
-from .write_dist import (MANIFEST, Manifest, ManifestEntry, read_manifest, remove_stale,
-                         write_file,
-                         write_manifest)
+from .workers import local_workers, render_all
+from .write_dist import (MANIFEST, DistWriter, Manifest, ManifestEntry, Previous,
+                         read_previous, remove_stale, remove_temporary_files, verified)
 
 FORMATS = ("html", "pdf")
-#: Tasks a worker process runs before a fresh one takes over (costs ~0.5 s).
-HANDOUTS_PER_WORKER = 200
+#: The project's inputs: an output folder may not be, hold or sit inside one of them.
+INPUTS = ("seeds", "templates", "locales", CONFIG_NAME, ".publisher-cache")
 
 
 @dataclass(frozen=True)
@@ -64,35 +62,6 @@ class BuildOptions:
         return self.out or self.project / "dist"
 
 
-@dataclass(frozen=True)
-class RenderJob:
-    """Everything one worker needs to render one handout in one language."""
-    handout: LocalizedDocument
-    formats: tuple[str, ...]
-    alternates: tuple[Alternate, ...]
-    canonical: str
-    #: Everything the handout's bytes depend on (see fingerprint.py).
-    fingerprint: str = ""
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return self.handout.slug, self.handout.locale
-
-
-@dataclass(frozen=True)
-class RenderedHandout:
-    job: RenderJob
-    html: str | None
-    pdf: bytes | None
-    pages: int | None
-    problems: tuple[Problem, ...]
-
-    @property
-    def failed(self) -> bool:
-        return any(p.is_error for p in self.problems) or (
-            "pdf" in self.job.formats and self.pdf is None)
-
-
 @dataclass
 class BuildResult:
     manifest: Manifest = field(default_factory=Manifest)
@@ -101,104 +70,102 @@ class BuildResult:
     #: Handouts rendered in this build, and those whose fingerprint had not changed.
     rendered: int = 0
     reused: int = 0
+    #: Previous handouts still published because their inputs failed this time.
+    kept: int = 0
+    #: Seeds (by slug) and handouts (slug, locale) whose inputs failed.
+    failed_slugs: set[str] = field(default_factory=set)
+    failed_handouts: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def build(options: BuildOptions,
           progress: Callable[[str, int, int], None] | None = None) -> BuildResult:
     config = with_overrides(load_config(options.project), require=options.require)
+    out = check_output_folder(options.project, options.out_dir)
+    require_seeds(options.project)
     result = BuildResult()
     cache = project_cache(options.project, code_hash()) if options.cache else no_cache()
-    with local_workers(options, config) as pool:
-        documents = load_stage(options, config, cache, result)
-        planned = plan_stage(options, config, documents, cache, result, pool)
-        interface = interface_catalogs(options.project,
-                                       {h.locale for h in planned.handouts}, result)
-        jobs = fingerprinted(plan_jobs(planned.handouts, config, options.formats),
-                             options.project, config)
-        to_render = keep_unchanged(jobs, options, result)
-        for rendered in render_all(to_render, options, config, progress, pool):
-            write_stage(options.out_dir, rendered, result)
-    result.manifest.handouts.sort(key=lambda e: (e.locale, e.slug))
-    out = options.out_dir
-    write_site(out, options.project, config, result.manifest, interface)
-    write_dashboard(out, options.project, config, planned.rows, interface)
-    remove_stale(out, {path for e in result.manifest.handouts
-                       for path in (e.html, e.pdf) if path})
-    write_manifest(out, result.manifest)
+    previous = read_previous(out)
+    writer = DistWriter(out)
+    workers = 1 if options.scheduler else (options.jobs or os.cpu_count() or 1)
+    try:
+        with local_workers(workers, options.project, config,
+                           start_now=not (out / MANIFEST).exists()) as pool:
+            documents = load_stage(options, config, cache, result)
+            planned = plan_stage(options, config, documents, cache, result, pool)
+            interface = interface_catalogs(options.project,
+                                           {h.locale for h in planned.handouts}, result)
+            jobs = fingerprinted(plan_jobs(planned.handouts, config, options.formats),
+                                 options.project, config)
+            to_render = keep_unchanged(jobs, options, previous, result)
+            for rendered in render_all(to_render, options.project, config, progress, pool,
+                                       options.scheduler):
+                write_stage(writer, rendered, result)
+        keep_last_good(out, previous, result)
+        result.manifest.handouts.sort(key=lambda e: (e.locale, e.slug))
+        write_site(writer, options.project, config, result.manifest, interface)
+        write_dashboard(writer, options.project, config, planned.rows, interface)
+        finish(out, writer, previous, result)
+    except OSError as exc:
+        raise output_error(out, exc) from exc
+    finally:
+        writer.close()
     if not options.locales:
         cache.prune()
     return result
 
 
-@contextmanager
-def local_workers(options: BuildOptions, config: Config) -> Iterator[LocalPool | None]:
-    """The local process pool; None for a serial or Dask build."""
-    workers = options.jobs or os.cpu_count() or 1
-    if options.scheduler or workers <= 1:
-        yield None
-        return
-    pool = LocalPool(workers, options.project.resolve(), config)
+def check_output_folder(project: Path, out: Path) -> Path:
+    """The output folder, if the build may write there: not one of the project's inputs
+    nor a folder holding them, not a file, and writable."""
+    where = str(out)
+    resolved, root = out.resolve(), project.resolve()
+    for name in INPUTS:
+        source = (root / name).resolve()
+        if resolved == source or resolved.is_relative_to(source) or \
+                (source.exists() and source.is_relative_to(resolved)):
+            raise ConfigError(error(where, f"the output folder may not be or hold the "
+                                    f"project's {name}: choose another --out", field="--out"))
+    if out.exists() and not out.is_dir():
+        raise ConfigError(error(where, "is a file, not a folder", field="--out"))
     try:
-        # With no previous build everything will be rendered: start the workers now,
-        # to be ready when seeds and catalogs are loaded; a rebuild with little to
-        # do never pays for them.
-        if not (options.out_dir / MANIFEST).exists():
-            for _ in range(workers):
-                pool.submit(_ready)
-        yield pool
-    finally:
-        pool.close()
+        out.mkdir(parents=True, exist_ok=True)
+        handle, probe = tempfile.mkstemp(prefix=".publisher-probe.", dir=out)
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as exc:
+        raise ConfigError(error(where, f"cannot write here: {exc.strerror}",
+                                field="--out")) from exc
+    return out
 
 
-class LocalPool:
-    """Worker processes for one build, replaced every ``HANDOUTS_PER_WORKER`` tasks.
-
-    Fresh processes (a fork server, not forks of this process, which holds every
-    document) that are replaced after a while because Pango and HarfBuzz caches grow
-    slowly: memory stays flat however large the corpus.  The replacement is ours, not
-    ``max_tasks_per_child``, which can hang in Python 3.11.
-    """
-
-    def __init__(self, workers: int, project: Path, config: Config) -> None:
-        self.workers = workers
-        self.initargs = (project, config)
-        self.executor: ProcessPoolExecutor | None = None
-        self.tasks = 0
-
-    def submit(self, function: Callable, *args) -> Future:
-        if self.executor is None or self.tasks >= HANDOUTS_PER_WORKER * self.workers:
-            if self.executor is not None:
-                self.executor.shutdown(wait=False)  # its running tasks still finish
-            self.executor = ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("forkserver"),
-                initializer=_start_worker, initargs=self.initargs)
-            self.tasks = 0
-        self.tasks += 1
-        return self.executor.submit(function, *args)
-
-    def map(self, function: Callable, items: Iterable) -> Iterator:
-        """``function`` over ``items`` in order, a few in flight at a time."""
-        pending = iter(items)
-        running = deque(self.submit(function, item) for item in islice(pending, 4 * self.workers))
-        while running:
-            yield running.popleft().result()
-            running.extend(self.submit(function, item) for item in islice(pending, 1))
-
-    def close(self) -> None:
-        if self.executor is not None:
-            self.executor.shutdown(wait=True)
+def require_seeds(project: Path) -> None:
+    """A build with no seeds would publish an empty site: it is a mistake, not a site."""
+    folder = project / "seeds"
+    if not folder.is_dir():
+        raise ConfigError(error(folder, "no such folder: the seeds (Markdown handouts) "
+                                "go here; is --project right?"))
+    if not find_seeds(folder):
+        raise ConfigError(error(folder, "has no seeds (*.md, *.markdown, *.txt): "
+                                "nothing to publish, dist/ left as it was"))
 
 
-def _ready() -> None:
-    """Nothing: submitting it makes the pool start its workers now."""
+def output_error(out: Path, exc: OSError) -> OutputError:
+    where = exc.filename or out
+    hint = {errno.ENOSPC: "the disk is full",
+            errno.EDQUOT: "the disk quota is used up",
+            errno.EROFS: "the output folder is read-only"}.get(exc.errno, exc.strerror)
+    return OutputError(error(where, f"cannot write: {hint}; what was published before is "
+                             "intact and the next build completes this one"))
 
 
 def load_stage(options: BuildOptions, config: Config, cache: Cache,
                result: BuildResult) -> tuple[Document, ...]:
     loaded = load_seeds(options.project, statuses=options.statuses,
-                        default_language=config.source_language, cache=cache)
+                        default_language=config.source_language, cache=cache,
+                        limits=config.limits)
     result.problems.extend(loaded.problems)
     result.failed += len(loaded.failed)
+    result.failed_slugs.update(Path(name).stem for name in loaded.failed)
     today = options.today or date.today()
     result.problems.extend(p for d in loaded.documents if (p := overdue(d, today)))
     result.manifest.skipped.extend(NotPublished(Path(path).stem, "*", reason, path)
@@ -207,50 +174,89 @@ def load_stage(options: BuildOptions, config: Config, cache: Cache,
 
 
 def plan_stage(options: BuildOptions, config: Config, documents: tuple[Document, ...],
-               cache: Cache, result: BuildResult, pool: LocalPool | None = None) -> Plan:
+               cache: Cache, result: BuildResult, pool=None) -> Plan:
     locales = options.locales or config.locales
     planned = plan(options.project, documents, locales, config.require, cache, pool)
     if options.locales:
         planned.handouts = [h for h in planned.handouts if h.locale in options.locales]
     result.problems.extend(planned.problems)
     result.failed += planned.failed
-    result.manifest.skipped.extend(planned.not_published)
+    for skipped in planned.not_published:
+        if skipped.failed:
+            result.failed_handouts[(skipped.slug, skipped.locale)] = skipped.reason
+        else:
+            result.manifest.skipped.append(skipped)
     return planned
 
 
-def keep_unchanged(jobs: list[RenderJob], options: BuildOptions,
+def keep_unchanged(jobs: list[RenderJob], options: BuildOptions, previous: Previous,
                    result: BuildResult) -> list[RenderJob]:
-    """The jobs that must be rendered; the others keep their previous outputs."""
+    """The jobs that must be rendered; the others keep their previous outputs, when
+    the files on disk are exactly what was recorded."""
     out = options.out_dir
-    previous = read_manifest(out)
     unchanged = {e.fingerprint: e for e in previous.handouts
-                 if e.fingerprint and _on_disk(out, e)}
+                 if e.fingerprint and not e.kept}
     to_render = []
     for job in jobs:
-        if job.fingerprint in unchanged:
-            result.manifest.handouts.append(unchanged[job.fingerprint])
+        entry = unchanged.get(job.fingerprint)
+        if entry is not None and verified(out, entry):
+            result.manifest.handouts.append(entry)
             result.reused += 1
         else:
             to_render.append(job)
     if options.locales:  # a partial build keeps the other languages as they were
         result.manifest.handouts.extend(
             e for e in previous.handouts
-            if e.locale not in options.locales and _on_disk(out, e))
+            if e.locale not in options.locales and verified(out, e))
     return to_render
 
 
-def write_stage(out: Path, rendered: RenderedHandout, result: BuildResult) -> None:
+def write_stage(writer: DistWriter, rendered: RenderedHandout, result: BuildResult) -> None:
     result.rendered += 1
     result.problems.extend(rendered.problems)
     handout = rendered.job.handout
     if rendered.failed:
         result.failed += 1
         reason = next((p.message for p in rendered.problems if p.is_error), "unknown error")
-        result.manifest.skipped.append(NotPublished(
-            handout.slug, handout.locale, f"could not be rendered: {reason}",
-            handout.document.path))
+        result.failed_handouts[rendered.job.key] = f"could not be rendered: {reason}"
         return
-    result.manifest.handouts.append(write_handout(out, rendered))
+    entry = write_handout(writer, rendered)
+    writer.finished(entry)
+    result.manifest.handouts.append(entry)
+
+
+def keep_last_good(out: Path, previous: Previous, result: BuildResult) -> None:
+    """A handout whose seed, catalog or rendering failed stays as it was last published
+    (marked as kept); a seed that was removed takes its handouts with it."""
+    published = {(e.slug, e.locale) for e in result.manifest.handouts}
+    for entry in previous.handouts:
+        key = (entry.slug, entry.locale)
+        if key in published:
+            continue
+        if entry.slug in result.failed_slugs:
+            reason = entry.kept or "its seed could not be read this time"
+        elif key in result.failed_handouts:
+            reason = entry.kept or result.failed_handouts[key]
+        else:
+            continue
+        if verified(out, entry):
+            result.manifest.handouts.append(dataclasses.replace(entry, kept=reason))
+            result.problems.append(warning(entry.html or entry.pdf or out, "the previous "
+                                           f"version stays published: {reason}"))
+            result.kept += 1
+            published.add(key)
+    for (slug, locale), reason in result.failed_handouts.items():
+        if (slug, locale) not in published:
+            result.manifest.skipped.append(NotPublished(slug, locale, reason))
+
+
+def finish(out: Path, writer: DistWriter, previous: Previous, result: BuildResult) -> None:
+    """Remove what we wrote before and no longer publish, then commit the manifest."""
+    keep = {path for entry in result.manifest.handouts for path in entry.files}
+    keep.update(writer.pages)
+    result.problems.extend(remove_stale(out, previous.owned(), keep | {MANIFEST}))
+    remove_temporary_files(out, {Path(p).parent.as_posix() for p in keep} - {"."})
+    writer.commit(result.manifest)
 
 
 def fingerprinted(jobs: list[RenderJob], project: Path, config: Config) -> list[RenderJob]:
@@ -258,10 +264,6 @@ def fingerprinted(jobs: list[RenderJob], project: Path, config: Config) -> list[
     interface = {loc: interface_hash(project, loc) for loc in {j.handout.locale for j in jobs}}
     return [dataclasses.replace(job, fingerprint=job_fingerprint(
         environment, interface[job.handout.locale], repr(job))) for job in jobs]
-
-
-def _on_disk(out: Path, entry: ManifestEntry) -> bool:
-    return all((out / path).is_file() for path in (entry.html, entry.pdf) if path)
 
 
 def interface_catalogs(project: Path, locales: set[str],
@@ -296,144 +298,7 @@ def plan_jobs(handouts: list[LocalizedDocument], config: Config,
     return jobs
 
 
-def render_all(jobs: list[RenderJob], options: BuildOptions, config: Config,
-               progress: Callable[[str, int, int], None] | None,
-               pool: LocalPool | None = None) -> Iterator[RenderedHandout]:
-    """Render every job: here, in the process pool, or on a Dask cluster; results
-    stream back one by one so that memory does not grow with the corpus."""
-    project = options.project.resolve()
-    if not jobs:
-        return
-    if options.scheduler:
-        results = _on_dask(jobs, options.scheduler, project, config)
-    elif pool is None:
-        _start_worker(project, config)
-        results = map(render_job, jobs)
-    else:
-        results = _in_pool(jobs, pool)
-    for done, rendered in enumerate(results, start=1):
-        if progress:
-            progress(f"{rendered.job.handout.locale}/{rendered.job.handout.slug}",
-                     done, len(jobs))
-        yield rendered
-
-
-def _in_pool(jobs: list[RenderJob], pool: LocalPool) -> Iterator[RenderedHandout]:
-    # Only a few jobs in flight: results are written as they come.
-    pending = iter(jobs)
-    running = {pool.submit(render_job, job) for job in islice(pending, 2 * pool.workers)}
-    while running:
-        done, running = wait(running, return_when=FIRST_COMPLETED)
-        for future in done:
-            yield future.result()
-            running.update(pool.submit(render_job, job) for job in islice(pending, 1))
-
-
-def _on_dask(jobs: list[RenderJob], address: str, project: Path,
-             config: Config) -> Iterator[RenderedHandout]:
-    # The workers import this package and read the project's templates/ and
-    # seeds/assets/ at the same path as here (a shared or copied folder; README).
-    from distributed import Client, as_completed as completed
-    with Client(address) as client:
-        futures = client.map(render_on_worker, jobs, project=project, config=config,
-                             pure=False)
-        for future in completed(futures):
-            yield future.result()
-            future.release()
-
-
-def render_on_worker(job: RenderJob, project: Path, config: Config) -> RenderedHandout:
-    """A job on a Dask worker: set up the renderers once per worker process."""
-    if _worker.get("project") != project or _worker.get("config") != config:
-        _start_worker(project, config)
-    return render_job(job)
-
-
-# One renderer pair per worker process: fonts and parsed templates are reused.
-_worker: dict[str, object] = {}
-
-
-def _start_worker(project: Path, config: Config) -> None:
-    from .render_pdf import PdfRenderer
-    _worker["project"] = project
-    _worker["config"] = config
-    _worker["html"] = HtmlRenderer(project / "templates", config)
-    _worker["pdf"] = PdfRenderer([project / "templates", project / "seeds" / "assets"])
-
-
-def _worker_interface(project: Path, locale: str) -> gettext.NullTranslations:
-    # Babel's Translations cannot be pickled: each worker reads the catalog once.
-    cache: dict[str, gettext.NullTranslations] = _worker.setdefault("interface", {})
-    if locale not in cache:
-        try:
-            cache[locale] = load_interface(project, locale)[0]
-        except CatalogError:  # reported once by the main process
-            cache[locale] = gettext.NullTranslations()
-    return cache[locale]
-
-
-def print_html(job: RenderJob) -> str:
-    """The page WeasyPrint lays out for the job's PDF (in a started worker)."""
-    html_renderer: HtmlRenderer = _worker["html"]  # type: ignore[assignment]
-    interface = _worker_interface(_worker["project"], job.handout.locale)  # type: ignore[arg-type]
-    return html_renderer.handout(job.handout, medium="print", translations=interface,
-                                 canonical=job.canonical, qr=qr_data_uri(job.canonical))
-
-
-def render_job(job: RenderJob) -> RenderedHandout:
-    html_renderer: HtmlRenderer = _worker["html"]  # type: ignore[assignment]
-    pdf_renderer = _worker["pdf"]
-    project: Path = _worker["project"]  # type: ignore[assignment]
-    handout = job.handout
-    problems: list[Problem] = []
-    pdf_bytes, pages, pdf_link = None, None, None
-    try:
-        require_glyphs(handout)
-        interface = _worker_interface(project, handout.locale)
-        if "pdf" in job.formats:
-            rendered = pdf_renderer.render(print_html(job), source_path=handout.document.path,
-                                           base_url=(project / "templates").as_uri() + "/")
-            problems.extend(rendered.problems)
-            pdf_bytes, pages = rendered.data, rendered.pages
-            pdf_link = PdfLink(f"{handout.slug}.pdf", f"{handout.slug}-{handout.locale}.pdf",
-                               pages, human_size(len(pdf_bytes), handout.locale))
-        web = None
-        if "html" in job.formats:
-            web = html_renderer.handout(handout, medium="web", translations=interface,
-                                        pdf=pdf_link, alternates=job.alternates,
-                                        canonical=job.canonical)
-    except PublisherError as exc:
-        return RenderedHandout(job, None, None, None, (*problems, *exc.problems))
-    except Exception as exc:  # a renderer bug must cost one handout, not the build
-        problem = error(handout.document.path,
-                        f"could not render the {handout.locale} handout: "
-                        f"{type(exc).__name__}: {exc}")
-        return RenderedHandout(job, None, None, None, (*problems, problem))
-    return RenderedHandout(job, web, pdf_bytes, pages, tuple(problems))
-
-
-def require_glyphs(handout: LocalizedDocument) -> None:
-    """Fail the handout, naming the font package, when a character has no glyph."""
-    texts = [handout.title, *segments(handout.blocks)]
-    # The raw Markdown will do: its syntax and link targets are ASCII, which the
-    # fonts cover, and rendering every segment again would cost more than the check.
-    missing = uncovered("".join(s.text for s in texts))
-    if missing:
-        where = next((s for s in texts if any(c in s.text for c in missing)), handout.title)
-        raise RenderError(error(handout.document.path, missing_glyphs_message(missing),
-                                line=where.line if where.lang is None else None))
-
-
-def qr_data_uri(address: str) -> str:
-    """A vector QR code for the handout's web address (empty when there is none)."""
-    if not address:
-        return ""
-    svg = segno.make(address, error="m").svg_data_uri(scale=4, border=2, dark="#000",
-                                                       light="#fff", xmldecl=False)
-    return svg
-
-
-def write_handout(out: Path, rendered: RenderedHandout) -> ManifestEntry:
+def write_handout(writer: DistWriter, rendered: RenderedHandout) -> ManifestEntry:
     handout = rendered.job.handout
     meta = handout.document.meta
     folder = handout.locale
@@ -441,10 +306,10 @@ def write_handout(out: Path, rendered: RenderedHandout) -> ManifestEntry:
     pdf_path = html_path = None
     if rendered.pdf is not None:
         pdf_path = f"{folder}/{handout.slug}.pdf"
-        digests["pdf"] = write_file(out, pdf_path, rendered.pdf)
+        digests["pdf"] = writer.write(pdf_path, rendered.pdf)
     if rendered.html is not None:
         html_path = f"{folder}/{handout.slug}.html"
-        digests["html"] = write_file(out, html_path, rendered.html)
+        digests["html"] = writer.write(html_path, rendered.html)
     return ManifestEntry(
         slug=handout.slug, locale=handout.locale, title=to_plain_text(handout.title.text),
         html=html_path, pdf=pdf_path, sha256=digests, pages=rendered.pages,

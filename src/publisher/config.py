@@ -37,6 +37,32 @@ PAPERS: dict[str, Paper] = {"letter": Paper("letter"), "a4": Paper("A4")}
 
 
 @dataclass(frozen=True)
+class Limits:
+    """Bounds on what one input may cost; going past one is that input's error.
+
+    A clinic's real seeds are far below every default (the example: 12 kB, 65
+    segments, about 1 s to render); the limits stop a pasted 2 MB line, a YAML alias
+    bomb or a 20,000-row table from hanging or exhausting the build.
+    """
+    #: Largest seed file, in kilobytes.
+    seed_kb: int = 1024
+    #: Longest line of a seed, in characters.
+    line_chars: int = 20_000
+    #: Most translatable segments (headings, paragraphs, list items, cells) in one seed.
+    segments: int = 5_000
+    #: Deepest nesting of lists and quotes.
+    nesting: int = 16
+    #: Most YAML aliases (``*name``) in one front matter.
+    yaml_aliases: int = 10
+    #: Largest catalog (.po) file, in kilobytes.
+    catalog_kb: int = 10_240
+    #: Longest a worker may spend rendering one handout, in seconds.
+    render_seconds: int = 120
+    #: Most memory a worker process may use, in megabytes.
+    worker_memory_mb: int = 4_096
+
+
+@dataclass(frozen=True)
 class Config:
     #: Language the seeds are written in unless a seed says otherwise (BCP 47).
     source_language: str = "en"
@@ -50,6 +76,8 @@ class Config:
     require: str = "reviewed"
     #: The site's public address, for QR codes and canonical links ("" for none).
     base_url: str = ""
+    #: Bounds on what one input may cost (``[limits]``).
+    limits: Limits = Limits()
 
     @property
     def size(self) -> PrintSize:
@@ -68,6 +96,7 @@ _LAYOUT: dict[tuple[str, str], str] = {
     ("print", "size"): "print_size",
     ("publish", "require"): "require",
     ("site", "base_url"): "base_url",
+    **{("limits", f.name): f"limits.{f.name}" for f in fields(Limits)},
 }
 _CHOICES: dict[str, tuple[str, ...]] = {
     "paper": tuple(PAPERS),
@@ -107,6 +136,10 @@ def config_from_dict(raw: dict[str, Any], path: Path | str = CONFIG_NAME) -> Con
                 values[name] = tuple(value) if isinstance(value, list) else value
     if problems:
         raise ConfigError(*problems)
+    limits = {k.removeprefix("limits."): values.pop(k) for k in list(values)
+              if k.startswith("limits.")}
+    if limits:
+        values["limits"] = Limits(**limits)
     config = Config(**values)
     if config.source_language not in config.locales:
         config = Config(**{**values, "locales": (config.source_language, *config.locales)})
@@ -114,6 +147,10 @@ def config_from_dict(raw: dict[str, Any], path: Path | str = CONFIG_NAME) -> Con
 
 
 def _check_value(name: str, value: Any, path: Path | str, where: str) -> Problem | None:
+    if name.startswith("limits."):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            return error(path, "must be a whole number of at least 1", field=where)
+        return None
     default = {f.name: f.default for f in fields(Config)}[name]
     if isinstance(default, tuple):
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):

@@ -12,7 +12,7 @@ from .config import Config
 from .locales import direction, native_name
 from .plan import StatusRow
 from .render_html import HtmlRenderer
-from .write_dist import write_file
+from .write_dist import DistWriter
 
 COLUMNS = ("locale", "document", "entries", "translated", "fuzzy", "untranslated",
            "reviewed", "failures", "published")
@@ -59,7 +59,7 @@ def to_table(rows: Sequence[StatusRow]) -> str:
                      + "  " + line[-1] for line in lines) + "\n"
 
 
-def write_dashboard(out: Path, project: Path, config: Config, rows: Sequence[StatusRow],
+def write_dashboard(writer: DistWriter, project: Path, config: Config, rows: Sequence[StatusRow],
                     interface: dict[str, gettext.NullTranslations]) -> None:
     locale = config.source_language
     groups = []
@@ -74,4 +74,4 @@ def write_dashboard(out: Path, project: Path, config: Config, rows: Sequence[Sta
     page = renderer.page("translations.html", locale,
                          interface.get(locale, gettext.NullTranslations()),
                          medium="web", groups=groups, policy=config.require)
-    write_file(out, "translations.html", page)
+    writer.write_page("translations.html", page)

@@ -74,3 +74,7 @@ class CatalogError(PublisherError):
 
 class RenderError(PublisherError):
     """A handout could not be rendered to HTML or PDF."""
+
+
+class OutputError(PublisherError):
+    """The output folder cannot be written (disk full, read-only): the build stops."""

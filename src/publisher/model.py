@@ -177,3 +177,5 @@ class NotPublished:
     locale: str
     reason: str
     path: str = ""
+    #: Its input failed (a catalog that cannot be read), as opposed to a policy decision.
+    failed: bool = False

@@ -111,7 +111,8 @@ def _plan_translation(project: Path, document: Document, locale: str, policy: st
         result.failed += 1
         reason = "catalog cannot be read: " + exc.problems[0].message
         path = exc.problems[0].path
-        result.not_published.append(NotPublished(document.slug, locale, reason, path))
+        result.not_published.append(NotPublished(document.slug, locale, reason, path,
+                                                 failed=True))
         result.rows.append(StatusRow(locale, document.slug, None, "", reason))
         return
     if translation is not None:

@@ -20,13 +20,13 @@ from typing import Any
 from .config import Config
 from .locales import direction, human_size, native_name
 from .render_html import Alternate, HtmlRenderer
-from .write_dist import Manifest, ManifestEntry, write_file
+from .write_dist import DistWriter, Manifest, ManifestEntry
 
 #: Below this many handouts a language index lists them without topic sections.
 MIN_HANDOUTS_FOR_TOPICS = 2
 
 
-def write_site(out: Path, project: Path, config: Config, manifest: Manifest,
+def write_site(writer: DistWriter, project: Path, config: Config, manifest: Manifest,
                interface: dict[str, gettext.NullTranslations] | None = None) -> None:
     renderer = HtmlRenderer(project / "templates", config)
     interface = interface or {}
@@ -41,7 +41,7 @@ def write_site(out: Path, project: Path, config: Config, manifest: Manifest,
         page = renderer.index(locale, translations=translations,
                               groups=topic_groups(by_locale[locale], locale),
                               alternates=alternates)
-        write_file(out, f"{locale}/index.html", page)
+        writer.write_page(f"{locale}/index.html", page)
     chooser_locale = config.source_language
     languages = [{"locale": loc, "name": native_name(loc), "dir": direction(loc),
                   "href": f"{loc}/index.html"} for loc in locales]
@@ -49,7 +49,7 @@ def write_site(out: Path, project: Path, config: Config, manifest: Manifest,
                               translations=interface.get(chooser_locale,
                                                          gettext.NullTranslations()),
                               languages=languages)
-    write_file(out, "index.html", page)
+    writer.write_page("index.html", page)
 
 
 def published_locales(config: Config, by_locale: dict[str, list[ManifestEntry]]) -> list[str]:

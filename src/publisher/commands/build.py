@@ -49,9 +49,14 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         stop()
     print_problems(result.problems, out)
     manifest = result.manifest
+    kept = f", {result.kept} kept from the last build" if result.kept else ""
     print(f"published {len(manifest.handouts)} handout(s) ({result.rendered} rendered, "
-          f"{result.reused} unchanged) in {time.perf_counter() - started:.1f} s "
+          f"{result.reused} unchanged{kept}) in {time.perf_counter() - started:.1f} s "
           f"into {options.out_dir}", file=out)
+    for entry in manifest.handouts:
+        if entry.kept:
+            print(f"kept the previous version: {entry.slug} ({entry.locale}): {entry.kept}",
+                  file=out)
     for skipped in manifest.skipped:
         print(f"not published: {skipped.slug} ({skipped.locale}): {skipped.reason}", file=out)
     if result.failed:

@@ -41,9 +41,13 @@ def progress(stream: TextIO) -> tuple[Callable[[str, int, int], None], Callable[
         bar.start()
 
         def update(label: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, description=label)
+            if done < 0:  # what is in flight, not a finished handout
+                bar.update(task, total=total, description=label)
+            else:
+                bar.update(task, completed=done, total=total, description=label)
         return update, bar.stop
 
     def line(label: str, done: int, total: int) -> None:
-        print(f"[{done}/{total}] {label}", file=stream, flush=True)
+        print(f"[{done}/{total}] {label}" if done >= 0 else f"... {label}", file=stream,
+              flush=True)
     return line, lambda: None

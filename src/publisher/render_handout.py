@@ -1,0 +1,193 @@
+"""Render one handout in one language: the job a worker process runs.
+
+A `RenderJob` carries everything the handout needs (the localized document, the
+languages it links to, its web address); `render_job` turns it into a
+`RenderedHandout` (the web page, the PDF bytes, the problems).  Each worker process
+sets up its renderers once (`start_worker`): fonts, parsed CSS and templates are
+reused for every handout it renders.
+"""
+
+from __future__ import annotations
+
+import gettext
+import signal
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import segno
+
+from .catalogs import load_interface
+from .config import Config
+from .errors import CatalogError, Problem, PublisherError, RenderError, error
+from .fonts import missing_glyphs_message, uncovered
+from .locales import human_size
+from .model import LocalizedDocument, segments
+from .render_html import Alternate, HtmlRenderer, PdfLink
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """Everything one worker needs to render one handout in one language."""
+    handout: LocalizedDocument
+    formats: tuple[str, ...]
+    alternates: tuple[Alternate, ...]
+    canonical: str
+    #: Everything the handout's bytes depend on (see fingerprint.py).
+    fingerprint: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.handout.slug, self.handout.locale
+
+    @property
+    def label(self) -> str:
+        return f"{self.handout.locale}/{self.handout.slug}"
+
+
+@dataclass(frozen=True)
+class RenderedHandout:
+    job: RenderJob
+    html: str | None
+    pdf: bytes | None
+    pages: int | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def failed(self) -> bool:
+        return any(p.is_error for p in self.problems) or (
+            "pdf" in self.job.formats and self.pdf is None) or (
+            "html" in self.job.formats and self.html is None)
+
+
+def failed_job(job: RenderJob, message: str) -> RenderedHandout:
+    """A job that produced nothing, with the reason as the seed's error."""
+    return RenderedHandout(job, None, None, None,
+                           (error(job.handout.document.path, message),))
+
+
+# One renderer pair per worker process: fonts and parsed templates are reused.
+_worker: dict[str, object] = {}
+
+
+def start_worker(project: Path, config: Config) -> None:
+    from .render_pdf import PdfRenderer  # WeasyPrint: only where handouts are rendered
+    _worker["project"] = project
+    _worker["config"] = config
+    _worker["html"] = HtmlRenderer(project / "templates", config)
+    _worker["pdf"] = PdfRenderer([project / "templates", project / "seeds" / "assets"])
+    _worker["interface"] = {}
+
+
+def worker_started_for(project: Path, config: Config) -> bool:
+    return _worker.get("project") == project and _worker.get("config") == config
+
+
+def _worker_interface(project: Path, locale: str) -> gettext.NullTranslations:
+    # Babel's Translations cannot be pickled: each worker reads the catalog once.
+    cache: dict[str, gettext.NullTranslations] = _worker.setdefault("interface", {})
+    if locale not in cache:
+        try:
+            cache[locale] = load_interface(project, locale)[0]
+        except CatalogError:  # reported once by the main process
+            cache[locale] = gettext.NullTranslations()
+    return cache[locale]
+
+
+def print_html(job: RenderJob) -> str:
+    """The page WeasyPrint lays out for the job's PDF (in a started worker)."""
+    html_renderer: HtmlRenderer = _worker["html"]  # type: ignore[assignment]
+    interface = _worker_interface(_worker["project"], job.handout.locale)  # type: ignore[arg-type]
+    return html_renderer.handout(job.handout, medium="print", translations=interface,
+                                 canonical=job.canonical, qr=qr_data_uri(job.canonical))
+
+
+class RenderTimeout(BaseException):
+    """Rendering one handout took longer than ``limits.render_seconds``.
+
+    A BaseException, so that no ``except Exception`` inside a library swallows it.
+    """
+
+
+def _alarm(signum, frame) -> None:
+    raise RenderTimeout
+
+
+def render_job(job: RenderJob) -> RenderedHandout:
+    """Render one job within the time limit (when the process can keep the time)."""
+    config: Config = _worker["config"]  # type: ignore[assignment]
+    seconds = config.limits.render_seconds
+    timed = threading.current_thread() is threading.main_thread()
+    if timed:
+        previous = signal.signal(signal.SIGALRM, _alarm)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return _render(job)
+    except RenderTimeout:
+        return failed_job(job, f"rendering the {job.handout.locale} handout took longer than "
+                          f"{seconds} s (limits.render_seconds in publisher.toml): stopped")
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+
+def _render(job: RenderJob) -> RenderedHandout:
+    html_renderer: HtmlRenderer = _worker["html"]  # type: ignore[assignment]
+    pdf_renderer = _worker["pdf"]
+    project: Path = _worker["project"]  # type: ignore[assignment]
+    handout = job.handout
+    problems: list[Problem] = []
+    pdf_bytes, pages, pdf_link = None, None, None
+    try:
+        require_glyphs(handout)
+        interface = _worker_interface(project, handout.locale)
+        if "pdf" in job.formats:
+            rendered = pdf_renderer.render(print_html(job), source_path=handout.document.path,
+                                           base_url=(project / "templates").as_uri() + "/")
+            problems.extend(rendered.problems)
+            pdf_bytes, pages = rendered.data, rendered.pages
+            pdf_link = PdfLink(f"{handout.slug}.pdf", f"{handout.slug}-{handout.locale}.pdf",
+                               pages, human_size(len(pdf_bytes), handout.locale))
+        web = None
+        if "html" in job.formats:
+            web = html_renderer.handout(handout, medium="web", translations=interface,
+                                        pdf=pdf_link, alternates=job.alternates,
+                                        canonical=job.canonical)
+    except PublisherError as exc:
+        return RenderedHandout(job, None, None, None, (*problems, *exc.problems))
+    except MemoryError:
+        return RenderedHandout(job, None, None, None, (*problems, error(
+            handout.document.path, f"rendering the {handout.locale} handout needed more "
+            "memory than limits.worker_memory_mb allows")))
+    except RecursionError:
+        return RenderedHandout(job, None, None, None, (*problems, error(
+            handout.document.path, f"the {handout.locale} handout is nested too deeply "
+            "to lay out")))
+    except Exception as exc:  # a renderer bug must cost one handout, not the build
+        problem = error(handout.document.path,
+                        f"could not render the {handout.locale} handout: "
+                        f"{type(exc).__name__}: {exc}")
+        return RenderedHandout(job, None, None, None, (*problems, problem))
+    return RenderedHandout(job, web, pdf_bytes, pages, tuple(problems))
+
+
+def require_glyphs(handout: LocalizedDocument) -> None:
+    """Fail the handout, naming the font package, when a character has no glyph."""
+    texts = [handout.title, *segments(handout.blocks)]
+    # The raw Markdown will do: its syntax and link targets are ASCII, which the
+    # fonts cover, and rendering every segment again would cost more than the check.
+    missing = uncovered("".join(s.text for s in texts))
+    if missing:
+        where = next((s for s in texts if any(c in s.text for c in missing)), handout.title)
+        raise RenderError(error(handout.document.path, missing_glyphs_message(missing),
+                                line=where.line if where.lang is None else None))
+
+
+def qr_data_uri(address: str) -> str:
+    """A vector QR code for the handout's web address (empty when there is none)."""
+    if not address:
+        return ""
+    svg = segno.make(address, error="m").svg_data_uri(scale=4, border=2, dark="#000",
+                                                       light="#fff", xmldecl=False)
+    return svg
