@@ -12,7 +12,7 @@ APT_STAMP := $(VENV)/.apt-installed
 # Readers we did not write, from npm with a lock: pdf.js, the CommonMark spec.
 NODE_STAMP := node_modules/.installed
 
-.PHONY: build test bench setup system node clean
+.PHONY: build test bench fuzz kill-test setup system node clean
 
 build: setup
 	$(VENV)/bin/publisher build
@@ -25,6 +25,14 @@ test: setup node
 
 bench: setup
 	$(PY) benchmarks/run.py
+
+# Long campaigns, beside the bounded ones in `make test`: Hypothesis on front matter,
+# Markdown and PO files (4,000 cases each), and builds killed at 40 random points.
+fuzz: setup node
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/test_fuzz.py
+
+kill-test: setup node
+	KILL_POINTS=$${KILL_POINTS:-40} $(PY) -m pytest -q -s tests/test_crash_safety.py -k kill_at_random
 
 setup: $(STAMP)
 

@@ -243,8 +243,9 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp",
 def parse_yaml(meta_text: str, shown: str, *, first_line: int = 2,
                max_aliases: int = 10) -> tuple[dict[str, Any], dict[str, int]]:
     """The front matter's values and the line of each top-level key (the file's lines)."""
-    loader = type("Loader", (_Loader,), {"max_aliases": max_aliases})(meta_text)
+    loader = None
     try:
+        loader = type("Loader", (_Loader,), {"max_aliases": max_aliases})(meta_text)
         node = loader.get_single_node()
         values = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
@@ -258,7 +259,8 @@ def parse_yaml(meta_text: str, shown: str, *, first_line: int = 2,
     except yaml.YAMLError as exc:
         raise SeedError(error(shown, f"front matter is not valid YAML: {exc}")) from exc
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if values is None:
         values = {}
     if not isinstance(values, dict) or node is None or not isinstance(node, yaml.MappingNode):
