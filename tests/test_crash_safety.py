@@ -144,7 +144,8 @@ def test_kill_at_random_points_then_any_change_ends_in_the_right_dist(
         process.wait(timeout=60)
         assert wait_until_gone(tag) == [], f"processes left after {how.name} at {delay:.2f} s"
         if process.returncode not in (0, -signal.SIGKILL):
-            assert "Traceback" not in process.stderr.read()
+            err = process.stderr.read()
+            assert "Traceback" not in err, err
         final = rng.choice([before, after])  # any change of inputs after the kill
         set_seeds(project, seeds(final))
         assert run_cli("build", "--project", str(project), "--jobs", "2").status == 0

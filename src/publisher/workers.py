@@ -61,6 +61,7 @@ class LocalPool:
         if self.executor is None or self.tasks >= HANDOUTS_PER_WORKER * self.workers:
             if self.executor is not None:
                 self.executor.shutdown(wait=False)  # its running tasks still finish
+            _start_quiet_forkserver()
             self.executor = ProcessPoolExecutor(
                 self.workers, mp_context=multiprocessing.get_context("forkserver"),
                 initializer=_start_local_worker, initargs=self.initargs)
@@ -116,6 +117,27 @@ def local_workers(workers: int, project: Path, config: Config, *,
         pool.kill()
         raise
     pool.close()
+
+
+def _start_quiet_forkserver() -> None:
+    """Start multiprocessing's fork server (and resource tracker) with nothing to print
+    to: they inherit this process's standard output and error otherwise, so they would
+    hold a pipe open after the build and print tracebacks of workers that could not
+    start because the build was being stopped."""
+    from multiprocessing import forkserver
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        forkserver.ensure_running()
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (*saved, devnull):
+            os.close(fd)
 
 
 def _ready() -> None:
