@@ -16,8 +16,9 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import PoFileError, read_po, unescape, write_po
+from babel.messages.pofile import PoFileError, normalize, read_po, unescape, write_po
 
+from .catalog_syntax import syntax_problems
 from .errors import CatalogError, error
 from .locales import catalog_name
 
@@ -62,37 +63,39 @@ def babel_locale_name(locale: str | None) -> str | None:
             return None
 
 
-# Babel reads a previous msgid (``#| msgid "..."``, written by msgmerge, Poedit and by
-# Babel itself) as a translator comment "| msgid ..." and would write it back as
-# "# | msgid", and it rejects msgmerge's "#~|" lines on obsolete entries
-# (python-babel/babel#206 and #566).  We turn the first back into ``previous_id``
-# and drop the second (a hint on a dead entry) before Babel sees it.
-PREVIOUS = re.compile(r'^\|\s*(?:(?P<key>msgctxt|msgid|msgid_plural)\s+)?(?P<string>".*")\s*$')
+# Babel reads a previous msgid (``#| msgid "..."``, written by msgmerge and Poedit) as a
+# translator comment "| msgid ...", and Babel 2.19 writes one back wrapped as prose
+# (``#| msgid "" "Recurrent …``) that msgfmt, msgcat and polib reject; a second run
+# turned that into junk ``# | …`` comments.  It also rejects msgmerge's "#~|" lines on
+# obsolete entries (python-babel/babel#206 and #566).  So we read every run of "|"
+# comments back into ``previous_id`` (GNU's form and Babel's broken one alike), drop
+# "#~|" (a hint on a dead entry), and write previous msgids ourselves, as GNU does.
 OBSOLETE_PREVIOUS = re.compile(rb"^[ \t]*#~\|.*$", re.M)
+PREVIOUS_PART = re.compile(r'(msgctxt|msgid_plural|msgid)\s+((?:"(?:[^"\\]|\\.)*"\s*)+)')
+STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+#: Where `catalog_bytes` puts a message's previous msgid; never left in a file.
+PREVIOUS_MARK = "@@publisher-previous-msgid@@"
 
 
 def _restore_previous(message: Message) -> None:
-    kept: list[str] = []
-    parts: dict[str, list[str]] = {}
-    key = None
-    for comment in message.user_comments:
-        match = PREVIOUS.match(comment)
-        if match is None or (match.group("key") or key) is None:
-            kept.append(comment)
-            key = None
-            continue
-        key = match.group("key") or key
-        parts.setdefault(key, []).append(unescape(match.group("string")))
-    if "msgid" in parts:
-        previous = ["".join(parts["msgid"])]
-        if "msgid_plural" in parts:
-            previous.append("".join(parts["msgid_plural"]))
-        message.previous_id = previous
-        message.user_comments = kept
+    run = [c[1:].strip() for c in message.user_comments if c.startswith("|")]
+    if not run:
+        return
+    # Babel's wrapping broke lines at spaces, inside strings too: join them with one.
+    parts = {key: "".join(unescape(s) for s in STRING.findall(body))
+             for key, body in PREVIOUS_PART.findall(" ".join(run))}
+    if "msgid" not in parts:
+        return
+    message.previous_id = [parts["msgid"], *([parts["msgid_plural"]]
+                                              if "msgid_plural" in parts else [])]
+    message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
 
 
 def parse_catalog(data: bytes, path: str | Path, locale: str | None = None) -> Catalog:
     """A catalog from bytes; a syntax error is a CatalogError with the file and line."""
+    problems = syntax_problems(data, path)
+    if problems:
+        raise CatalogError(*problems)
     try:
         catalog = read_po(io.BytesIO(OBSOLETE_PREVIOUS.sub(b"", data)),
                           locale=babel_locale_name(locale), abort_invalid=True)
@@ -103,7 +106,7 @@ def parse_catalog(data: bytes, path: str | Path, locale: str | None = None) -> C
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         raise CatalogError(error(path, "is not UTF-8 text", line=line)) from exc
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, LookupError) as exc:
         raise CatalogError(error(path, f"cannot read catalog: {exc}")) from exc
     for message in [*catalog, *catalog.obsolete.values()]:
         _restore_previous(message)
@@ -117,9 +120,45 @@ def read_catalog(path: Path, locale: str | None = None, *, project: Path | None 
         raise CatalogError(error(shown(path, project), f"cannot read: {exc.strerror}")) from exc
     return parse_catalog(data, shown(path, project), locale)
 
-def catalog_bytes(catalog: Catalog, *, template: bool = False) -> bytes:
-    out = io.BytesIO()
-    write_po(out, catalog, width=WIDTH, include_previous=not template,
-             ignore_obsolete=template)
-    return out.getvalue()
 
+def catalog_bytes(catalog: Catalog, *, template: bool = False) -> bytes:
+    """The catalog as Babel writes it, with previous msgids written as GNU gettext does."""
+    marked = [] if template else [m for m in catalog if m.id and m.previous_id]
+    for message in marked:
+        message.user_comments.append(PREVIOUS_MARK)
+    out = io.BytesIO()
+    try:
+        write_po(out, catalog, width=WIDTH, include_previous=False, ignore_obsolete=template)
+    finally:
+        for message in marked:
+            message.user_comments.remove(PREVIOUS_MARK)
+    if not marked:
+        return out.getvalue()
+    text = out.getvalue().decode(catalog.charset)
+    return _with_previous(text, [m.previous_id for m in marked]).encode(catalog.charset)
+
+
+def _with_previous(text: str, previous: list[list[str]]) -> str:
+    """Each mark replaced by ``#| msgid`` lines just before its entry's msgctxt/msgid."""
+    pending = iter(previous)
+    lines: list[str] = []
+    waiting: list[str] = []
+    for line in text.splitlines(keepends=True):
+        if line.rstrip("\n") == f"# {PREVIOUS_MARK}":
+            waiting = previous_lines(next(pending))
+            continue
+        if waiting and line.startswith(("msgctxt ", "msgid ")):
+            lines.extend(waiting)
+            waiting = []
+        lines.append(line)
+    return "".join(lines)
+
+
+def previous_lines(previous_id: list[str]) -> list[str]:
+    """``#| msgid ...`` lines, wrapped like the msgid itself."""
+    lines = []
+    for key, text in zip(("msgid", "msgid_plural"), previous_id):
+        first, *rest = normalize(text, width=WIDTH).split("\n")
+        lines.append(f"#| {key} {first}\n")
+        lines.extend(f"#| {part}\n" for part in rest)
+    return lines

@@ -14,6 +14,7 @@ from .model import Translation
 from .review_stamps import ReviewStamp, is_reviewed, is_translated, review_stamp
 from .translation_checks import check_message
 
+
 def _pairs(message: Message, catalog: Catalog) -> Iterable[tuple[str, str]]:
     """(source, translation) pairs to check; plural forms against singular/plural."""
     if isinstance(message.id, str):

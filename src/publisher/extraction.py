@@ -36,6 +36,7 @@ HEADER_COMMENT = (
     "# Made by `publisher extract` from the seeds and the templates.\n"
     "#")
 
+
 def _new_template(project_name: str, version: str) -> Catalog:
     return Catalog(project=project_name, version=version, header_comment=HEADER_COMMENT,
                    msgid_bugs_address="", copyright_holder="", charset="utf-8",

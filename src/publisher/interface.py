@@ -12,12 +12,16 @@ from babel.support import NullTranslations, Translations
 from .catalog_files import INTERFACE, catalog_path, read_catalog, shown
 from .catalog_state import message_problems
 from .errors import Problem
+from .plural_forms import set_plural_forms
 from .review_stamps import is_translated
+
 
 def compile_translations(catalog: Catalog, path: str | Path) -> tuple[Translations, list[Problem]]:
     """In-memory Translations of the usable entries: not fuzzy, translated, check-clean."""
     usable = Catalog(locale=catalog.locale, domain=catalog.domain, charset="utf-8",
                      fuzzy=False)
+    # The catalog's own rule: its strings were written for it, not for CLDR's.
+    set_plural_forms(usable, catalog.plural_forms)
     problems: list[Problem] = []
     for message in catalog:
         if not message.id or message.fuzzy or not is_translated(message):
@@ -38,8 +42,9 @@ def load_interface(project: Path, locale: str) -> tuple[NullTranslations, list[P
     path = catalog_path(project, locale, INTERFACE)
     if not path.exists():
         return NullTranslations(), []
-    return compile_translations(read_catalog(path, locale, project=project),
-                                shown(path, project))
+    where = shown(path, project)
+    catalog = read_catalog(path, locale, project=project)
+    return compile_translations(catalog, where)
 
 
 def interface_translations(project: Path, locale: str) -> NullTranslations:

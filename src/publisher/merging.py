@@ -12,7 +12,10 @@ from babel.util import LOCALTZ
 from .catalog_files import (LOCALES_DIR, TEMPLATES_DIR, babel_locale_name, catalog_bytes,
                             catalog_path, parse_catalog, shown)
 from .errors import CatalogError, Problem, error
+from .locales import catalog_name
+from .plural_forms import conventional_plural_forms, set_plural_forms
 from .write_dist import write_atomic
+
 
 def merge(catalog: Catalog, template: Catalog) -> Catalog:
     """``catalog`` brought up to ``template`` (in place): Babel's update plus two fixes.
@@ -41,7 +44,8 @@ def merge(catalog: Catalog, template: Catalog) -> Catalog:
 
 
 def new_catalog(template: Catalog, locale: str, now: datetime | None = None) -> Catalog:
-    """What ``pybabel init`` makes: the template's messages in an empty catalog for the locale."""
+    """What ``pybabel init`` makes: the template's messages in an empty catalog for the locale,
+    with the Plural-Forms gettext tools write for it (see plural_forms.py)."""
     catalog = Catalog(locale=babel_locale_name(locale), domain=template.domain,
                       header_comment=template.header_comment, project=template.project,
                       version=template.version, copyright_holder=template.copyright_holder,
@@ -50,6 +54,9 @@ def new_catalog(template: Catalog, locale: str, now: datetime | None = None) -> 
                       revision_date=(now or datetime.now(LOCALTZ)).replace(second=0,
                                                                            microsecond=0),
                       charset="utf-8", fuzzy=False)
+    forms = conventional_plural_forms(catalog_name(locale))
+    if forms:
+        set_plural_forms(catalog, forms)
     catalog.update(template, no_fuzzy_matching=True)
     return catalog
 

@@ -16,6 +16,7 @@ from .errors import CatalogError, Problem, error
 from .review_stamps import entry_text, is_translated, stamp
 from .write_dist import write_atomic
 
+
 @dataclass(frozen=True)
 class ReviewResult:
     path: Path

@@ -18,6 +18,7 @@ HASH_LENGTH = 8
 STAMP = re.compile(r"^reviewed:\s+(?P<by>\S.*?)\s+(?P<date>\d{4}-\d{2}-\d{2})\s+"
                    r"sha256:(?P<hash>[0-9a-f]{8,64})\s*$")
 
+
 @dataclass(frozen=True)
 class ReviewStamp:
     by: str
