@@ -21,7 +21,7 @@ from typing import Callable, Iterable, Iterator
 
 import segno
 
-from .catalogs import load_interface
+from .catalogs import interface_policy, load_interface
 from .config import Config, load_config, with_overrides
 from .dashboard import write_dashboard
 from .cache import Cache, no_cache, project_cache
@@ -112,7 +112,7 @@ def build(options: BuildOptions,
         documents = load_stage(options, config, cache, result)
         planned = plan_stage(options, config, documents, cache, result, pool)
         interface = interface_catalogs(options.project,
-                                       {h.locale for h in planned.handouts}, result)
+                                       {h.locale for h in planned.handouts}, result, config)
         jobs = fingerprinted(plan_jobs(planned.handouts, config, options.formats),
                              options.project, config)
         to_render = keep_unchanged(jobs, options, result)
@@ -264,14 +264,16 @@ def _on_disk(out: Path, entry: ManifestEntry) -> bool:
     return all((out / path).is_file() for path in (entry.html, entry.pdf) if path)
 
 
-def interface_catalogs(project: Path, locales: set[str],
-                       result: BuildResult) -> dict[str, gettext.NullTranslations]:
-    """Each locale's interface translations; a broken entry or catalog costs only its
-    strings (shown in the source language), and counts as a failed input."""
+def interface_catalogs(project: Path, locales: set[str], result: BuildResult,
+                       config: Config) -> dict[str, gettext.NullTranslations]:
+    """Each locale's interface translations as the policy allows (reviewed entries only
+    under ``reviewed``); a broken entry or catalog costs only its strings (shown in the
+    source language), and counts as a failed input."""
     found: dict[str, gettext.NullTranslations] = {}
     for locale in sorted(locales):
         try:
-            found[locale], notes = load_interface(project, locale)
+            found[locale], notes = load_interface(project, locale, *interface_policy(
+                project, config))
         except CatalogError as exc:
             found[locale], notes = gettext.NullTranslations(), list(exc.problems)
         result.problems.extend(notes)
@@ -366,7 +368,8 @@ def _worker_interface(project: Path, locale: str) -> gettext.NullTranslations:
     cache: dict[str, gettext.NullTranslations] = _worker.setdefault("interface", {})
     if locale not in cache:
         try:
-            cache[locale] = load_interface(project, locale)[0]
+            cache[locale] = load_interface(project, locale, *interface_policy(
+                project, _worker["config"]))[0]  # type: ignore[arg-type]
         except CatalogError:  # reported once by the main process
             cache[locale] = gettext.NullTranslations()
     return cache[locale]

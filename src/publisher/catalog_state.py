@@ -1,18 +1,29 @@
-"""What a catalog offers: the usable entries, their checks, and its progress."""
+"""What a catalog offers: the usable entries, their checks, their review, and why not.
+
+One pass over a catalog (`assess`) decides, for every entry, whether it is usable
+(translated, not fuzzy, check-clean), whether it is reviewed (a valid stamp, and a
+valid signature when the project requires them), and if not, why — as a note with
+the file and line that `build`, `status` and `review` all show.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import Iterable, NamedTuple, Sequence
 
 from babel.messages.catalog import Catalog, Message
 
 from .catalog_files import catalog_path, read_catalog, shown, template_path
-from .errors import Problem, error
+from .errors import Problem, Severity, error
 from .model import Translation
-from .review_stamps import ReviewStamp, is_reviewed, is_translated, review_stamp
+from .review_signatures import verify
+from .review_stamps import (SOURCE_CHANGED, UNSTAMPED, VALID, ReviewStamp, entry_text,
+                            is_translated, signed_data, stamp_state)
 from .translation_checks import check_message
+
+#: Notes a reviewer acts on; under the translated and draft policies only these matter.
+TRANSLATION_NOTES = ("untranslated", "fuzzy", "missing")
 
 
 def _pairs(message: Message, catalog: Catalog) -> Iterable[tuple[str, str]]:
@@ -34,6 +45,92 @@ def message_problems(message: Message, catalog: Catalog, path: str | Path) -> li
     return found
 
 
+def short(msgid: str | Sequence[str] | None, limit: int = 60) -> str:
+    text = entry_text(msgid).replace("\0", " / ").replace("\n", " ")
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def note(path: str | Path, kind: str, message: str, line: int | None = None) -> Problem:
+    """Why an entry is not publishable; ``kind`` is the field (untranslated, fuzzy, ...)."""
+    return Problem(Severity.INFO, str(path), message, line, kind)
+
+
+class Assessment(NamedTuple):
+    #: msgid -> msgstr of every entry that is translated, not fuzzy and check-clean.
+    strings: dict
+    #: msgid -> its valid stamp, for the usable entries that are reviewed.
+    reviewed: dict
+    check_failures: list[Problem]
+    #: One note per entry that is not publishable as reviewed, with why.
+    notes: list[Problem]
+    #: Signatures that fail (errors: someone edited or forged a signed stamp).
+    signature_failures: list[Problem]
+    translated: int
+    fuzzy: int
+    untranslated: int
+
+
+def assess(catalog: Catalog, path: str | Path, signers: Path | None = None) -> Assessment:
+    """Every entry judged once; ``signers`` (an allowed_signers file) makes signatures
+    required on every stamp."""
+    result = Assessment({}, {}, [], [], [], 0, 0, 0)
+    counts = {"translated": 0, "fuzzy": 0, "untranslated": 0}
+    for message in catalog:
+        if not message.id:
+            continue
+        where = message.lineno
+        if not is_translated(message):
+            counts["untranslated"] += 1
+            result.notes.append(note(path, "untranslated", f"not translated: {short(message.id)}",
+                                     where))
+            continue
+        state, stamp = stamp_state(message)
+        if message.fuzzy:
+            counts["fuzzy"] += 1
+            result.notes.append(note(path, "fuzzy", _fuzzy_text(message, state, stamp), where))
+            continue
+        counts["translated"] += 1
+        failures = message_problems(message, catalog, path)
+        if failures:
+            result.check_failures.extend(failures)
+            continue
+        result.strings[message.id] = message.string
+        if state == VALID and signers is not None:
+            verdict = verify(signed_data(message, stamp), stamp.signature, signers)
+            if not verdict.ok:
+                result.signature_failures.append(error(
+                    path, f"the review signature of {short(message.id)} (reviewed by "
+                    f"{stamp.by} on {stamp.date}) does not verify: {verdict.detail}",
+                    line=where, field="signature"))
+                continue
+        if state == VALID:
+            result.reviewed[message.id] = stamp
+        else:
+            result.notes.append(note(path, "not reviewed", _unreviewed_text(message, state,
+                                                                            stamp), where))
+    return result._replace(**counts)
+
+
+def _unreviewed_text(message: Message, state: str, stamp: ReviewStamp | None) -> str:
+    if state == UNSTAMPED or stamp is None:
+        return f"not reviewed yet: {short(message.id)}"
+    since = f"reviewed by {stamp.by} on {stamp.date.isoformat()}"
+    if state == SOURCE_CHANGED:
+        return (f"the source changed since it was {since} (it was "
+                f"{short(message.previous_id)}): {short(message.id)}")
+    return (f"changed since it was {since} (the translation, or the stamp itself, was "
+            f"edited; or the stamp was copied from another entry): {short(message.id)}")
+
+
+def _fuzzy_text(message: Message, state: str, stamp: ReviewStamp | None) -> str:
+    text = f"fuzzy (needs a translator's check): {short(message.id)}"
+    if message.previous_id:
+        text += f"; the source was {short(message.previous_id)}"
+    if stamp is not None and state == SOURCE_CHANGED:
+        text += f"; reviewed by {stamp.by} on {stamp.date.isoformat()} for that source"
+    return text
+
+
 class UsableTranslations(NamedTuple):
     #: msgid -> msgstr of every entry that is translated, not fuzzy and check-clean.
     strings: dict[str, str]
@@ -43,25 +140,13 @@ class UsableTranslations(NamedTuple):
     problems: list[Problem]
 
 
-def usable_translations(catalog: Catalog, path: str | Path) -> UsableTranslations:
-    strings: dict[str, str] = {}
-    reviewed: dict[str, ReviewStamp | None] = {}
-    problems: list[Problem] = []
-    for message in catalog:
-        if not message.id or not isinstance(message.id, str):
-            continue
-        if message.fuzzy or not is_translated(message):
-            continue
-        found = message_problems(message, catalog, path)
-        if found:
-            problems.extend(found)
-            continue
-        strings[message.id] = message.string
-        reviewed[message.id] = review_stamp(message) if is_reviewed(message) else None
-    return UsableTranslations(strings, reviewed, problems)
+def usable_translations(catalog: Catalog, path: str | Path,
+                        signers: Path | None = None) -> UsableTranslations:
+    found = assess(catalog, path, signers)
+    strings = {k: v for k, v in found.strings.items() if isinstance(k, str)}
+    return UsableTranslations(strings, {k: found.reviewed.get(k) for k in strings},
+                              [*found.check_failures, *found.signature_failures])
 
-
-# --- status and review ------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class CatalogStatus:
@@ -77,6 +162,8 @@ class CatalogStatus:
     exists: bool = True
     #: Template messages the .po does not have yet (``publisher update`` adds them).
     missing: int = 0
+    #: Every entry not publishable as reviewed, with file:line and why (see `assess`).
+    notes: tuple[Problem, ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -101,61 +188,66 @@ class CatalogStatus:
     def percent_reviewed(self) -> float:
         return self._percent(self.reviewed)
 
+    def notes_for(self, policy: str) -> list[Problem]:
+        """The notes that keep entries from publishing under ``policy``."""
+        if policy == "reviewed":
+            return list(self.notes)
+        return [n for n in self.notes if n.field in TRANSLATION_NOTES]
 
-def _status(catalog: Catalog | None, template: Catalog | None, locale: str, slug: str,
-            path: Path, where: str) -> CatalogStatus:
+
+def status_of(catalog: Catalog | None, template: Catalog | None, locale: str, slug: str,
+            path: Path, where: str, found: Assessment | None = None) -> CatalogStatus:
     template_ids = [(m.id, m.context) for m in template if m.id] if template is not None else []
     if catalog is None:
         count = len(template_ids)
-        return CatalogStatus(locale, slug, path, count, 0, 0, count, 0, (), exists=False)
-    translated = fuzzy = untranslated = reviewed = 0
-    failures: list[Problem] = []
-    for message in catalog:
-        if not message.id:
-            continue
-        if message.fuzzy and is_translated(message):
-            fuzzy += 1
-        elif not is_translated(message):
-            untranslated += 1
-        else:
-            found = message_problems(message, catalog, where)
-            failures.extend(found)
-            translated += 1
-            reviewed += is_reviewed(message) and not found
-    missing = sum(1 for msgid, context in template_ids
-                  if catalog.get(msgid, context=context) is None)
-    return CatalogStatus(locale, slug, path, translated + fuzzy + untranslated + missing,
-                         translated, fuzzy, untranslated + missing, reviewed, tuple(failures),
-                         missing=missing)
+        return CatalogStatus(locale, slug, path, count, 0, 0, count, 0, (), exists=False,
+                             notes=(note(where, "missing", "no catalog yet (run publisher "
+                                         "update)"),))
+    found = found or assess(catalog, where)
+    missing = [msgid for msgid, context in template_ids
+               if catalog.get(msgid, context=context) is None]
+    notes = [*found.notes, *(note(where, "missing", "not in the catalog yet (run publisher "
+                                  f"update): {short(msgid)}") for msgid in missing)]
+    failures = (*found.check_failures, *found.signature_failures)
+    return CatalogStatus(locale, slug, path,
+                         found.translated + found.fuzzy + found.untranslated + len(missing),
+                         found.translated, found.fuzzy, found.untranslated + len(missing),
+                         len(found.reviewed), failures, missing=len(missing),
+                         notes=tuple(sorted(notes, key=lambda n: n.line or 0)))
 
 
-def catalog_status(project: Path, locale: str, slug: str) -> CatalogStatus:
+def read_template(project: Path, slug: str) -> Catalog | None:
+    template_file = template_path(project, slug)
+    return read_catalog(template_file, project=project) if template_file.exists() else None
+
+
+def catalog_status(project: Path, locale: str, slug: str,
+                   signers: Path | None = None) -> CatalogStatus:
     """Progress of one catalog; a missing .po counts every template message untranslated."""
     path = catalog_path(project, locale, slug)
-    template_file = template_path(project, slug)
-    template = read_catalog(template_file, project=project) if template_file.exists() else None
     catalog = read_catalog(path, locale, project=project) if path.exists() else None
-    return _status(catalog, template, locale, slug, path, shown(path, project))
+    where = shown(path, project)
+    found = assess(catalog, where, signers) if catalog is not None else None
+    return status_of(catalog, read_template(project, slug), locale, slug, path, where, found)
 
-# --- what the localize stage reads ------------------------------------------------------
 
-def translation_state(project: Path, locale: str,
-                      slug: str) -> tuple[Translation | None, CatalogStatus]:
+def translation_state(project: Path, locale: str, slug: str, signers: Path | None = None
+                      ) -> tuple[Translation | None, CatalogStatus]:
     """What the localize stage may use, and the catalog's progress, from one reading.
 
     A catalog that cannot be read raises CatalogError naming its file and line.
     """
     path = catalog_path(project, locale, slug)
-    template_file = template_path(project, slug)
-    template = read_catalog(template_file, project=project) if template_file.exists() else None
+    template = read_template(project, slug)
     where = shown(path, project)
     if not path.exists():
-        return None, _status(None, template, locale, slug, path, where)
+        return None, status_of(None, template, locale, slug, path, where)
     catalog = read_catalog(path, locale, project=project)
-    usable = usable_translations(catalog, where)
+    found = assess(catalog, where, signers)
+    strings = {k: v for k, v in found.strings.items() if isinstance(k, str)}
     translation = Translation(
-        path=where, usable=usable.strings,
-        reviewed=frozenset(k for k, v in usable.reviewed.items() if v is not None),
-        problems=tuple(usable.problems),
-        fuzzy=sum(1 for m in catalog if m.id and m.fuzzy))
-    return translation, _status(catalog, template, locale, slug, path, where)
+        path=where, usable=strings,
+        reviewed=frozenset(k for k in strings if k in found.reviewed),
+        problems=(*found.check_failures, *found.signature_failures),
+        fuzzy=found.fuzzy)
+    return translation, status_of(catalog, template, locale, slug, path, where, found)

@@ -6,7 +6,8 @@
 - `review_stamps`: the per-entry sign-off comment and its hash;
 - `catalog_state`: usable entries, checks and progress of one catalog;
 - `review`: `publisher review`, the sign-off itself;
-- `interface`: messages.po compiled in memory for the templates.
+- `interface`: messages.po compiled in memory for the templates, and its review;
+- `catalog_syntax`, `plural_forms`, `review_signatures`: what the others lean on.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from .catalog_files import (INTERFACE, LOCALES_DIR, TEMPLATES_DIR, WIDTH, babel_
 from .catalog_state import (CatalogStatus, UsableTranslations, catalog_status,
                             message_problems, translation_state, usable_translations)
 from .extraction import document_template, extract, interface_template, template_bytes
-from .interface import compile_translations, interface_translations, load_interface
+from .interface import (compile_translations, interface_policy, interface_status,
+                        interface_translations, load_interface)
 from .merging import merge, new_catalog, update
-from .review import ReviewResult, review, review_problems
+from .review import (ReviewPlan, ReviewResult, ToReview, apply_review, plan_review, review,
+                     review_problems)
 from .review_stamps import (HASH_LENGTH, STAMP, ReviewStamp, is_reviewed, is_translated,
-                            review_stamp, stamp, stamp_hash)
+                            entry_text, review_stamp, stamp, stamp_hash, stamp_state)
 
 __all__ = [
     "INTERFACE", "LOCALES_DIR", "TEMPLATES_DIR", "WIDTH", "babel_locale_name", "catalog_bytes",
@@ -29,7 +32,7 @@ __all__ = [
     "CatalogStatus", "UsableTranslations", "catalog_status", "message_problems",
     "translation_state", "usable_translations", "document_template", "extract",
     "interface_template", "template_bytes", "compile_translations", "interface_translations",
-    "load_interface", "merge", "new_catalog", "update", "ReviewResult", "review",
+    "load_interface", "interface_policy", "interface_status", "merge", "new_catalog", "update", "ReviewPlan", "ReviewResult", "ToReview", "apply_review", "plan_review", "review",
     "review_problems", "HASH_LENGTH", "STAMP", "ReviewStamp", "is_reviewed", "is_translated",
-    "review_stamp", "stamp", "stamp_hash",
+    "entry_text", "review_stamp", "stamp", "stamp_hash", "stamp_state",
 ]

@@ -50,6 +50,10 @@ class Config:
     require: str = "reviewed"
     #: The site's public address, for QR codes and canonical links ("" for none).
     base_url: str = ""
+    #: Every review stamp must carry a valid SSH signature (publisher review --sign).
+    signed_reviews: bool = False
+    #: OpenSSH allowed_signers file the signatures are verified against (project-relative).
+    allowed_signers: str = "allowed_signers"
 
     @property
     def size(self) -> PrintSize:
@@ -67,6 +71,8 @@ _LAYOUT: dict[tuple[str, str], str] = {
     ("print", "paper"): "paper",
     ("print", "size"): "print_size",
     ("publish", "require"): "require",
+    ("publish", "signed_reviews"): "signed_reviews",
+    ("publish", "allowed_signers"): "allowed_signers",
     ("site", "base_url"): "base_url",
 }
 _CHOICES: dict[str, tuple[str, ...]] = {

@@ -1,4 +1,10 @@
-"""Interface translations: messages.po compiled in memory for the templates."""
+"""Interface translations: messages.po compiled in memory for the templates.
+
+The interface catalog is reviewed like a document's: under the ``reviewed`` policy
+only entries with a valid stamp are used (an interface string changed after its
+review falls back to the source text), and `interface_status` tells the plan whether
+the whole catalog is signed off, which a translated handout needs to be published.
+"""
 
 from __future__ import annotations
 
@@ -10,41 +16,40 @@ from babel.messages.mofile import write_mo
 from babel.support import NullTranslations, Translations
 
 from .catalog_files import INTERFACE, catalog_path, read_catalog, shown
-from .catalog_state import message_problems
+from .catalog_state import CatalogStatus, assess, read_template, status_of
 from .errors import Problem
-from .plural_forms import set_plural_forms
-from .review_stamps import is_translated
+from .plural_forms import cldr_plural_problems, set_plural_forms
+from .review_signatures import required_signers
 
 
-def compile_translations(catalog: Catalog, path: str | Path) -> tuple[Translations, list[Problem]]:
-    """In-memory Translations of the usable entries: not fuzzy, translated, check-clean."""
+def compile_translations(catalog: Catalog, path: str | Path, *, reviewed_only: bool = False,
+                         signers: Path | None = None) -> tuple[Translations, list[Problem]]:
+    """In-memory Translations of the usable entries: not fuzzy, translated, check-clean
+    (and reviewed, with ``reviewed_only``)."""
     usable = Catalog(locale=catalog.locale, domain=catalog.domain, charset="utf-8",
                      fuzzy=False)
     # The catalog's own rule: its strings were written for it, not for CLDR's.
     set_plural_forms(usable, catalog.plural_forms)
-    problems: list[Problem] = []
+    found = assess(catalog, path, signers if reviewed_only else None)
     for message in catalog:
-        if not message.id or message.fuzzy or not is_translated(message):
-            continue
-        found = message_problems(message, catalog, path)
-        if found:
-            problems.extend(found)
-            continue
-        usable.add(message.id, message.string, context=message.context)
+        if message.id in found.strings and (not reviewed_only or message.id in found.reviewed):
+            usable.add(message.id, message.string, context=message.context)
     buffer = io.BytesIO()
     write_mo(buffer, usable, use_fuzzy=False)
     buffer.seek(0)
-    return Translations(fp=buffer, domain=catalog.domain or INTERFACE), problems
+    return (Translations(fp=buffer, domain=catalog.domain or INTERFACE),
+            [*found.check_failures, *found.signature_failures])
 
 
-def load_interface(project: Path, locale: str) -> tuple[NullTranslations, list[Problem]]:
-    """The interface translations for a locale and the problems with them."""
+def load_interface(project: Path, locale: str, policy: str = "translated",
+                   signers: Path | None = None) -> tuple[NullTranslations, list[Problem]]:
+    """The interface translations a policy allows for a locale, and the problems with them."""
     path = catalog_path(project, locale, INTERFACE)
     if not path.exists():
         return NullTranslations(), []
-    where = shown(path, project)
-    catalog = read_catalog(path, locale, project=project)
-    return compile_translations(catalog, where)
+    return compile_translations(read_catalog(path, locale, project=project),
+                                shown(path, project), reviewed_only=policy == "reviewed",
+                                signers=signers)
 
 
 def interface_translations(project: Path, locale: str) -> NullTranslations:
@@ -54,3 +59,23 @@ def interface_translations(project: Path, locale: str) -> NullTranslations:
     """
     return load_interface(project, locale)[0]
 
+
+def interface_status(project: Path, locale: str, signers: Path | None = None
+                     ) -> tuple[CatalogStatus, list[Problem]]:
+    """The interface catalog's progress (review included) and its header warnings."""
+    path = catalog_path(project, locale, INTERFACE)
+    where = shown(path, project)
+    template = read_template(project, INTERFACE)
+    if not path.exists():
+        return status_of(None, template, locale, INTERFACE, path, where), []
+    data = path.read_bytes()
+    catalog = read_catalog(path, locale, project=project)
+    found = assess(catalog, where, signers)
+    return (status_of(catalog, template, locale, INTERFACE, path, where, found),
+            cldr_plural_problems(catalog, where, data))
+
+
+def interface_policy(project: Path, config) -> tuple[str, Path | None]:
+    """`load_interface`'s policy and signers for a project's configuration."""
+    return config.require, required_signers(project, config.signed_reviews,
+                                            config.allowed_signers)
