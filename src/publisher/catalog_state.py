@@ -56,9 +56,9 @@ def note(path: str | Path, kind: str, message: str, line: int | None = None) -> 
 
 
 class Assessment(NamedTuple):
-    #: msgid -> msgstr of every entry that is translated, not fuzzy and check-clean.
+    #: (msgctxt, msgid) -> msgstr of every entry translated, not fuzzy and check-clean.
     strings: dict
-    #: msgid -> its valid stamp, for the usable entries that are reviewed.
+    #: (msgctxt, msgid) -> its valid stamp, for the usable entries that are reviewed.
     reviewed: dict
     check_failures: list[Problem]
     #: One note per entry that is not publishable as reviewed, with why.
@@ -94,7 +94,8 @@ def assess(catalog: Catalog, path: str | Path, signers: Path | None = None) -> A
         if failures:
             result.check_failures.extend(failures)
             continue
-        result.strings[message.id] = message.string
+        key = (message.context, message.id)
+        result.strings[key] = message.string
         if state == VALID and signers is not None:
             verdict = verify(signed_data(message, stamp), stamp.signature, signers)
             if not verdict.ok:
@@ -104,7 +105,7 @@ def assess(catalog: Catalog, path: str | Path, signers: Path | None = None) -> A
                     line=where, field="signature"))
                 continue
         if state == VALID:
-            result.reviewed[message.id] = stamp
+            result.reviewed[key] = stamp
         else:
             result.notes.append(note(path, "not reviewed", _unreviewed_text(message, state,
                                                                             stamp), where))
@@ -131,6 +132,12 @@ def _fuzzy_text(message: Message, state: str, stamp: ReviewStamp | None) -> str:
     return text
 
 
+def document_strings(strings: dict) -> dict[str, str]:
+    """msgid -> msgstr for the entries a document uses (no msgctxt, no plural)."""
+    return {msgid: text for (context, msgid), text in strings.items()
+            if context is None and isinstance(msgid, str)}
+
+
 class UsableTranslations(NamedTuple):
     #: msgid -> msgstr of every entry that is translated, not fuzzy and check-clean.
     strings: dict[str, str]
@@ -143,8 +150,8 @@ class UsableTranslations(NamedTuple):
 def usable_translations(catalog: Catalog, path: str | Path,
                         signers: Path | None = None) -> UsableTranslations:
     found = assess(catalog, path, signers)
-    strings = {k: v for k, v in found.strings.items() if isinstance(k, str)}
-    return UsableTranslations(strings, {k: found.reviewed.get(k) for k in strings},
+    strings = document_strings(found.strings)
+    return UsableTranslations(strings, {k: found.reviewed.get((None, k)) for k in strings},
                               [*found.check_failures, *found.signature_failures])
 
 
@@ -244,10 +251,10 @@ def translation_state(project: Path, locale: str, slug: str, signers: Path | Non
         return None, status_of(None, template, locale, slug, path, where)
     catalog = read_catalog(path, locale, project=project)
     found = assess(catalog, where, signers)
-    strings = {k: v for k, v in found.strings.items() if isinstance(k, str)}
+    strings = document_strings(found.strings)
     translation = Translation(
         path=where, usable=strings,
-        reviewed=frozenset(k for k in strings if k in found.reviewed),
+        reviewed=frozenset(k for k in strings if (None, k) in found.reviewed),
         problems=(*found.check_failures, *found.signature_failures),
         fuzzy=found.fuzzy)
     return translation, status_of(catalog, template, locale, slug, path, where, found)

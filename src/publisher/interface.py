@@ -32,7 +32,8 @@ def compile_translations(catalog: Catalog, path: str | Path, *, reviewed_only: b
     set_plural_forms(usable, catalog.plural_forms)
     found = assess(catalog, path, signers if reviewed_only else None)
     for message in catalog:
-        if message.id in found.strings and (not reviewed_only or message.id in found.reviewed):
+        key = (message.context, message.id)
+        if key in found.strings and (not reviewed_only or key in found.reviewed):
             usable.add(message.id, message.string, context=message.context)
     buffer = io.BytesIO()
     write_mo(buffer, usable, use_fuzzy=False)

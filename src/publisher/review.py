@@ -97,7 +97,7 @@ def plan_review(project: Path, locale: str, slug: str, by: str,
         if not message.id:
             continue
         state, old = stamp_state(message)
-        valid = state == VALID and (verified is None or message.id in verified)
+        valid = state == VALID and (verified is None or (message.context, message.id) in verified)
         if valid and not (signing and old is not None and old.by == by and not old.signature):
             kept += 1
             continue
@@ -114,7 +114,7 @@ def _previous(message: Message) -> str | tuple[str, ...] | None:
 
 def apply_review(plan: ReviewPlan, today: date, key: Path | None = None) -> ReviewResult:
     """Stamp the planned entries (signed with ``key`` when given) and write the catalog."""
-    lines = {entry.line for entry in plan.entries}
+    lines = {entry.line for entry in plan.entries}  # the catalog is the one planned
     for message in plan.catalog:
         if message.id and message.lineno in lines:
             new = stamp(message, plan.by, today)
