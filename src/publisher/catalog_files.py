@@ -78,7 +78,15 @@ PREVIOUS_MARK = "@@publisher-previous-msgid@@"
 
 
 def _restore_previous(message: Message) -> None:
-    run = [c[1:].strip() for c in message.user_comments if c.startswith("|")]
+    run: list[str] = []
+    kept: list[str] = []
+    for comment in message.user_comments:
+        if comment.startswith("|"):
+            run.append(comment[1:].strip())
+        elif run and _open_string(" ".join(run)):
+            run.append(comment.strip())  # Babel wrapped this out of a "| ..." line
+        else:
+            kept.append(comment)
     if not run:
         return
     # Babel's wrapping broke lines at spaces, inside strings too: join them with one.
@@ -88,7 +96,12 @@ def _restore_previous(message: Message) -> None:
         return
     message.previous_id = [parts["msgid"], *([parts["msgid_plural"]]
                                               if "msgid_plural" in parts else [])]
-    message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
+    message.user_comments = kept
+
+
+def _open_string(text: str) -> bool:
+    """Whether ``text`` ends inside a quoted string."""
+    return len(re.findall(r'(?<!\\)"', text.replace("\\\\", ""))) % 2 == 1
 
 
 def parse_catalog(data: bytes, path: str | Path, locale: str | None = None) -> Catalog:
