@@ -21,11 +21,22 @@ from .errors import Problem
 from .plural_forms import cldr_plural_problems, set_plural_forms
 from .review_signatures import required_signers
 
+#: What a handout says about its own translation: used only once reviewed, under every
+#: policy, so an unreviewed catalog cannot make a handout claim it was reviewed.
+NOTICES = frozenset({
+    "This translation has not been reviewed yet.",
+    "Ask your care team if anything is unclear.",
+    "DRAFT",
+    "This translation is not finished and has not been reviewed. Parts of it are in the "
+    "original language.",
+    "Draft translation",
+})
+
 
 def compile_translations(catalog: Catalog, path: str | Path, *, reviewed_only: bool = False,
                          signers: Path | None = None) -> tuple[Translations, list[Problem]]:
     """In-memory Translations of the usable entries: not fuzzy, translated, check-clean
-    (and reviewed, with ``reviewed_only``)."""
+    (and reviewed, with ``reviewed_only``; the `NOTICES` only when reviewed, always)."""
     usable = Catalog(locale=catalog.locale, domain=catalog.domain, charset="utf-8",
                      fuzzy=False)
     # The catalog's own rule: its strings were written for it, not for CLDR's.
@@ -33,7 +44,8 @@ def compile_translations(catalog: Catalog, path: str | Path, *, reviewed_only: b
     found = assess(catalog, path, signers if reviewed_only else None)
     for message in catalog:
         key = (message.context, message.id)
-        if key in found.strings and (not reviewed_only or key in found.reviewed):
+        needs_review = reviewed_only or message.id in NOTICES
+        if key in found.strings and (not needs_review or key in found.reviewed):
             usable.add(message.id, message.string, context=message.context)
     buffer = io.BytesIO()
     write_mo(buffer, usable, use_fuzzy=False)
