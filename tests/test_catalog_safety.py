@@ -136,11 +136,11 @@ def test_a_mutated_stamp_stops_publication_and_names_the_entry(tmp_path, mutatio
     result = build(project)
     assert not (project / "dist" / "es" / "care.pdf").exists()
     line = entry_line(path, "Beba")
-    assert f"locales/es/LC_MESSAGES/care.po:{line}: info: not reviewed: changed since it was " \
-           "reviewed by" in result.output, result.output
+    assert f"locales/es/LC_MESSAGES/care.po:{line}: info: review out of date: changed since " \
+           "it was reviewed by" in result.output, result.output
     status = json.loads(run_cli("status", "--project", str(project), "--format", "json").output)
     row = next(r for r in status if (r["locale"], r["document"]) == ("es", "care"))
-    assert [(e["line"], e["reason"]) for e in row["entries"]] == [(line, "not reviewed")]
+    assert [(e["line"], e["reason"]) for e in row["not_publishable"]] == [(line, "review out of date")]
 
 
 def test_a_source_change_names_the_entry_its_reviewer_and_the_old_text(tmp_path):
@@ -150,14 +150,14 @@ def test_a_source_change_names_the_entry_its_reviewer_and_the_old_text(tmp_path)
     assert run_cli("update", "--project", str(project)).status == 0
     result = run_cli("status", "--project", str(project))
     line = entry_line(path, "Rest very well")
-    assert (f"locales/es/LC_MESSAGES/care.po:{line}: info: fuzzy: fuzzy (needs a translator's "
-            "check): 'Rest very well'; the source was 'Rest well'; reviewed by Ana Pérez on "
+    assert (f"locales/es/LC_MESSAGES/care.po:{line}: info: fuzzy: needs a translator's "
+            "check: 'Rest very well'; the source was 'Rest well'; reviewed by Ana Pérez on "
             "2026-11-20 for that source") in result.output
     # The translator checks it and clears the flag: now the review is what is missing.
     path.write_text(path.read_text().replace("#, fuzzy\n", ""))
     result = run_cli("status", "--project", str(project))
-    assert (f"care.po:{entry_line(path, 'Rest very well')}: info: not reviewed: the source "
-            "changed since it was reviewed by Ana Pérez on 2026-11-20 (it was 'Rest well')") \
+    assert (f"care.po:{entry_line(path, 'Rest very well')}: info: review out of date: the "
+            "source changed since it was reviewed by Ana Pérez on 2026-11-20 (it was 'Rest well')") \
         in result.output
     build(project)
     assert not (project / "dist" / "es" / "care.pdf").exists()
@@ -188,7 +188,7 @@ def test_an_interface_string_changed_after_review_is_not_used(tmp_path):
     result = build(project)
     assert not (project / "dist" / "es" / "care.pdf").exists()
     line = entry_line(messages, "Un médico")
-    assert f"locales/es/LC_MESSAGES/messages.po:{line}: info: not reviewed: changed since" \
+    assert f"locales/es/LC_MESSAGES/messages.po:{line}: info: review out of date: changed since" \
         in result.output
     # Under `translated` the handout is published as unreviewed, and the rewritten
     # notice is still not used: what a handout says about its review must be reviewed.

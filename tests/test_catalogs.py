@@ -314,7 +314,7 @@ def test_review_refuses_a_fuzzy_entry(project):
     with pytest.raises(CatalogError) as caught:
         review(project, "es", "x", "Ana Pérez", date(2026, 11, 20))
     assert [p.message for p in caught.value.problems] == [
-        "fuzzy (needs a translator's check): 'Where to go'"]
+        "fuzzy: needs a translator's check: 'Where to go'"]
     assert path.read_bytes() == before
 
 

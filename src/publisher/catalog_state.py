@@ -81,8 +81,7 @@ def assess(catalog: Catalog, path: str | Path, signers: Path | None = None) -> A
         where = message.lineno
         if not is_translated(message):
             counts["untranslated"] += 1
-            result.notes.append(note(path, "untranslated", f"not translated: {short(message.id)}",
-                                     where))
+            result.notes.append(note(path, "untranslated", short(message.id), where))
             continue
         state, stamp = stamp_state(message)
         if message.fuzzy:
@@ -107,14 +106,15 @@ def assess(catalog: Catalog, path: str | Path, signers: Path | None = None) -> A
         if state == VALID:
             result.reviewed[key] = stamp
         else:
-            result.notes.append(note(path, "not reviewed", _unreviewed_text(message, state,
-                                                                            stamp), where))
+            kind = "not reviewed" if state == UNSTAMPED else "review out of date"
+            result.notes.append(note(path, kind, _unreviewed_text(message, state, stamp),
+                                     where))
     return result._replace(**counts)
 
 
 def _unreviewed_text(message: Message, state: str, stamp: ReviewStamp | None) -> str:
     if state == UNSTAMPED or stamp is None:
-        return f"not reviewed yet: {short(message.id)}"
+        return f"no review stamp yet: {short(message.id)}"
     since = f"reviewed by {stamp.by} on {stamp.date.isoformat()}"
     if state == SOURCE_CHANGED:
         return (f"the source changed since it was {since} (it was "
@@ -124,7 +124,7 @@ def _unreviewed_text(message: Message, state: str, stamp: ReviewStamp | None) ->
 
 
 def _fuzzy_text(message: Message, state: str, stamp: ReviewStamp | None) -> str:
-    text = f"fuzzy (needs a translator's check): {short(message.id)}"
+    text = f"needs a translator's check: {short(message.id)}"
     if message.previous_id:
         text += f"; the source was {short(message.previous_id)}"
     if stamp is not None and state == SOURCE_CHANGED:

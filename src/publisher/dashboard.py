@@ -38,7 +38,7 @@ def row_data(row: StatusRow, policy: str = "reviewed") -> dict[str, Any]:
         "reason": row.reason or None,
         "catalog": catalog.path.as_posix() if catalog else None,
         # Every entry that is not publishable, as file:line and why.
-        "entries": [entry_data(p) for p in sorted(
+        "not_publishable": [entry_data(p) for p in sorted(
             [*catalog.notes_for(policy), *catalog.check_failures],
             key=lambda p: p.line or 0)] if catalog else [],
     }

@@ -111,6 +111,15 @@ def interface_blocks(result: Plan, locale: str, policy: str) -> str:
             f"{locale} --doc {INTERFACE} signs them off)")
 
 
+def notes_worth_listing(status: CatalogStatus, policy: str) -> list[Problem]:
+    """The entries a build lists: all but "not reviewed" ones while nothing in the catalog
+    is reviewed yet (the reason counts them; `publisher status` lists them all)."""
+    notes = status.notes_for(policy)
+    if status.reviewed == 0:
+        notes = [n for n in notes if n.field != "not reviewed"]
+    return notes
+
+
 class Mapper(Protocol):
     """Runs a function over items elsewhere, in order (build.LocalPool)."""
 
@@ -175,14 +184,14 @@ def _plan_translation(project: Path, document: Document, locale: str, policy: st
         outcome = NotPublished(document.slug, locale, why, shown(interface.path, project))
         if locale not in result.interfaces_noted and interface.translated:
             result.interfaces_noted.add(locale)
-            result.problems.extend(interface.notes_for(policy))
+            result.problems.extend(notes_worth_listing(interface, policy))
     if isinstance(outcome, NotPublished):
         result.not_published.append(outcome)
         result.rows.append(StatusRow(locale, document.slug, status, "", outcome.reason))
         # Name the entries that stand in the way, unless none is there yet (the
         # reason says so, and `publisher status` lists them all).
         if translation is not None and translation.usable:
-            result.problems.extend(status.notes_for(policy))
+            result.problems.extend(notes_worth_listing(status, policy))
     else:
         result.handouts.append(outcome)
         result.rows.append(StatusRow(locale, document.slug, status, outcome.translation))

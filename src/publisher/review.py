@@ -24,6 +24,9 @@ from .review_stamps import VALID, ReviewStamp, signed_data, stamp, stamp_state
 from .write_dist import write_atomic
 
 
+LABELS = {"untranslated": "not translated", "fuzzy": "fuzzy"}
+
+
 @dataclass(frozen=True)
 class ToReview:
     """One entry that will be stamped, with what the reviewer should see."""
@@ -62,8 +65,8 @@ class ReviewResult:
 def review_problems(catalog: Catalog, template: Catalog | None, where: str) -> list[Problem]:
     """Why a catalog cannot be signed off: untranslated, fuzzy, failing, out of date."""
     found = assess(catalog, where)
-    problems = [error(where, n.message, line=n.line) for n in found.notes
-                if n.field in ("untranslated", "fuzzy")]
+    problems = [error(where, f"{LABELS[n.field]}: {n.message}", line=n.line)
+                for n in found.notes if n.field in LABELS]
     problems += found.check_failures
     if template is not None:
         for message in template:
