@@ -9,10 +9,14 @@ STAMP := $(VENV)/.installed
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig \
 	fonts-noto-core fonts-noto-cjk poppler-utils chromium gettext
 APT_STAMP := $(VENV)/.apt-installed
+# Exact versions of every Python dependency (runtime and test), as CI tested them:
+# `make lock` refreshes it to the newest releases pyproject.toml allows (pip-tools).
+LOCK := requirements.lock
+LOCK_TOOLS := $(VENV)/lock-tools
 # Readers we did not write, from npm with a lock: pdf.js, the CommonMark spec.
 NODE_STAMP := node_modules/.installed
 
-.PHONY: build test bench fuzz kill-test setup system node clean
+.PHONY: build test bench fuzz kill-test setup system node clean lock
 
 build: setup
 	$(VENV)/bin/publisher build
@@ -45,7 +49,7 @@ $(NODE_STAMP): package.json package-lock.json
 
 system: $(APT_STAMP)
 
-$(APT_STAMP):
+$(APT_STAMP): Makefile
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	python3 -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
@@ -55,11 +59,19 @@ $(APT_STAMP):
 	fi
 	@mkdir -p $(VENV) && touch $@
 
-$(STAMP): $(APT_STAMP) pyproject.toml
+$(STAMP): $(APT_STAMP) pyproject.toml $(LOCK)
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -c $(LOCK) -e '.[test]'
 	@touch $@
+
+# pip-tools lives in its own environment so it never shows up in the project's.
+lock:
+	@test -x $(LOCK_TOOLS)/bin/python || python3 -m venv $(LOCK_TOOLS)
+	$(LOCK_TOOLS)/bin/python -m pip install -q --upgrade pip-tools
+	$(LOCK_TOOLS)/bin/pip-compile --quiet --upgrade --all-extras --strip-extras \
+		--no-emit-index-url --no-emit-find-links --no-emit-trusted-host \
+		--output-file $(LOCK) pyproject.toml
 
 clean:
 	rm -rf dist .pytest_cache node_modules

@@ -314,7 +314,7 @@ def test_review_refuses_a_fuzzy_entry(project):
     with pytest.raises(CatalogError) as caught:
         review(project, "es", "x", "Ana Pérez", date(2026, 11, 20))
     assert [p.message for p in caught.value.problems] == [
-        "fuzzy (needs a translator's check): 'Where to go'"]
+        "fuzzy: needs a translator's check: 'Where to go'"]
     assert path.read_bytes() == before
 
 
@@ -345,13 +345,21 @@ def test_review_stamps_every_entry_of_a_complete_catalog(project):
     assert status.complete and status.fully_reviewed and status.percent_reviewed == 100.0
 
 
-def test_a_second_review_replaces_the_older_stamp(project):
+def test_a_second_review_keeps_the_earlier_reviewers_valid_stamps(project):
     translated_project(project)
     review(project, "es", "x", "Ana Pérez", date(2026, 11, 20))
-    review(project, "es", "x", "Bo Li", date(2026, 12, 1))
-    message = po_messages(catalog_path(project, "es", "x"))["When to call"]
-    assert [c for c in message.user_comments if c.startswith("reviewed:")] == [
-        f"reviewed: Bo Li 2026-12-01 sha256:{stamp_hash('When to call', 'Cuándo llamar')}"]
+    path = catalog_path(project, "es", "x")
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        'msgstr "Cuándo llamar"', 'msgstr "Cuándo debe llamar"'), encoding="utf-8")
+    result = review(project, "es", "x", "Bo Li", date(2026, 12, 1))
+    assert (result.stamped, result.kept) == (1, 5)
+    messages = po_messages(path)
+    assert [c for c in messages["When to call"].user_comments if c.startswith("reviewed:")] == [
+        "reviewed: Bo Li 2026-12-01 sha256:"
+        + stamp_hash("When to call", "Cuándo debe llamar", "Bo Li", date(2026, 12, 1))]
+    assert review_stamp(messages["Where to go"]).by == "Ana Pérez"
+    assert all(is_reviewed(m) for m in messages.values())
+    assert review(project, "es", "x", "Bo Li", date(2026, 12, 2)).stamped == 0
 
 
 def test_editing_a_msgstr_after_review_voids_only_that_stamp(project):
@@ -368,13 +376,16 @@ def test_editing_a_msgstr_after_review_voids_only_that_stamp(project):
     assert (status.translated, status.reviewed, status.fully_reviewed) == (6, 5, False)
 
 
-def test_stamp_hash_covers_msgid_and_msgstr():
-    base = stamp_hash("When to call", "Cuándo llamar")
+def test_stamp_hash_covers_msgid_msgstr_reviewer_and_date():
+    day = date(2026, 11, 20)
+    base = stamp_hash("When to call", "Cuándo llamar", "Ana Pérez", day)
     assert re.fullmatch(r"[0-9a-f]{%d}" % HASH_LENGTH, base)
-    assert stamp_hash("When to call", "Cuándo llamar") == base
-    assert stamp_hash("When to call!", "Cuándo llamar") != base
-    assert stamp_hash("When to call", "Cuándo llamar.") != base
-    assert stamp_hash("ab", "c") != stamp_hash("a", "bc")
+    assert stamp_hash("When to call", "Cuándo llamar", "Ana Pérez", day) == base
+    assert stamp_hash("When to call!", "Cuándo llamar", "Ana Pérez", day) != base
+    assert stamp_hash("When to call", "Cuándo llamar.", "Ana Pérez", day) != base
+    assert stamp_hash("When to call", "Cuándo llamar", "Ana Perez", day) != base
+    assert stamp_hash("When to call", "Cuándo llamar", "Ana Pérez", date(2026, 11, 21)) != base
+    assert stamp_hash("ab", "c", "A", day) != stamp_hash("a", "bc", "A", day)
 
 
 # --- status and usable translations ------------------------------------------------------

@@ -20,7 +20,8 @@ def project(tmp_path: Path) -> Path:
                         config='[project]\nlocales = ["en", "es"]\n')
     from conftest import run_cli
     assert run_cli("update", "--project", str(root)).status == 0
-    for slug in ("care", "other"):
+    # The interface catalog (messages) must be reviewed too for a reviewed handout.
+    for slug in ("care", "other", "messages"):
         fill(root, "es", SPANISH if slug == "care" else (lambda m: m), slug=slug)
         catalogs.review(root, "es", slug, "Test Reviewer", date(2026, 11, 20))
     return root

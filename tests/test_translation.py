@@ -83,6 +83,14 @@ def fill(project: Path, locale: str, strings: dict[str, str] | Callable[[str], s
     return path
 
 
+def review_interface(project: Path, locale: str, by: str = "Test Reviewer") -> Path:
+    """Translate (identically: the English text passes every check) and sign off the
+    interface catalog, which a reviewed handout needs."""
+    path = fill(project, locale, lambda msgid: msgid, slug="messages")
+    catalogs.review(project, locale, "messages", by, date(2026, 11, 20))
+    return path
+
+
 def edit(path: Path, old: str, new: str) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
 
@@ -122,6 +130,7 @@ def test_reviewed_translation_is_published_in_the_target_language(tmp_path: Path
     project = project_with(tmp_path, ["es"])
     fill(project, "es", SPANISH)
     catalogs.review(project, "es", "care", "Test Reviewer", date(2026, 11, 20))
+    review_interface(project, "es")
     result = build(project)
     assert result.status == 0, result.output
     pdf = project / "dist" / "es" / "care.pdf"
@@ -276,6 +285,7 @@ def test_status_reports_every_language_and_document(tmp_path: Path) -> None:
     project = project_with(tmp_path, ["es", "ar"])
     fill(project, "es", SPANISH)
     catalogs.review(project, "es", "care", "Test Reviewer", date(2026, 11, 20))
+    review_interface(project, "es")
     fill(project, "ar", {k: v for k, v in ARABIC.items() if k != "Rest well"})
     result = run_cli("status", "--project", str(project), "--format", "json")
     rows = {(r["locale"], r["document"]): r for r in json.loads(result.output)}
@@ -301,7 +311,7 @@ def test_review_refuses_an_incomplete_catalog_and_names_the_entries(tmp_path: Pa
     assert "reviewed:" not in path.read_text()
     fill(project, "es", SPANISH)
     result = run_cli("review", "--project", str(project), "--locale", "es", "--doc", "care",
-                     "--by", "Ana Pérez")
+                     "--by", "Ana Pérez", "--yes")
     assert result.status == 0, result.output
     assert path.read_text().count("# reviewed: Ana Pérez") == 5
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from .cache import Cache, no_cache, project_cache
-from .catalogs import load_interface
+from .catalogs import interface_policy, load_interface
 from .config import CONFIG_NAME, Config, load_config, with_overrides
 from .dashboard import write_dashboard
 from .errors import CatalogError, ConfigError, OutputError, Problem, error, warning
@@ -93,7 +93,8 @@ def build(options: BuildOptions,
             documents = load_stage(options, config, cache, result)
             planned = plan_stage(options, config, documents, cache, result, pool)
             interface = interface_catalogs(options.project,
-                                           {h.locale for h in planned.handouts}, result)
+                                           {h.locale for h in planned.handouts}, result,
+                                           config)
             jobs = fingerprinted(plan_jobs(planned.handouts, config, options.formats),
                                  options.project, config)
             to_render = keep_unchanged(jobs, options, previous, result)
@@ -266,14 +267,16 @@ def fingerprinted(jobs: list[RenderJob], project: Path, config: Config) -> list[
         environment, interface[job.handout.locale], repr(job))) for job in jobs]
 
 
-def interface_catalogs(project: Path, locales: set[str],
-                       result: BuildResult) -> dict[str, gettext.NullTranslations]:
-    """Each locale's interface translations; a broken entry or catalog costs only its
-    strings (shown in the source language), and counts as a failed input."""
+def interface_catalogs(project: Path, locales: set[str], result: BuildResult,
+                       config: Config) -> dict[str, gettext.NullTranslations]:
+    """Each locale's interface translations as the policy allows (reviewed entries only
+    under ``reviewed``); a broken entry or catalog costs only its strings (shown in the
+    source language), and counts as a failed input."""
     found: dict[str, gettext.NullTranslations] = {}
     for locale in sorted(locales):
         try:
-            found[locale], notes = load_interface(project, locale)
+            found[locale], notes = load_interface(project, locale, *interface_policy(
+                project, config))
         except CatalogError as exc:
             found[locale], notes = gettext.NullTranslations(), list(exc.problems)
         result.problems.extend(notes)

@@ -78,6 +78,10 @@ class Config:
     base_url: str = ""
     #: Bounds on what one input may cost (``[limits]``).
     limits: Limits = Limits()
+    #: Every review stamp must carry a valid SSH signature (publisher review --sign).
+    signed_reviews: bool = False
+    #: OpenSSH allowed_signers file the signatures are verified against (project-relative).
+    allowed_signers: str = "allowed_signers"
 
     @property
     def size(self) -> PrintSize:
@@ -95,6 +99,8 @@ _LAYOUT: dict[tuple[str, str], str] = {
     ("print", "paper"): "paper",
     ("print", "size"): "print_size",
     ("publish", "require"): "require",
+    ("publish", "signed_reviews"): "signed_reviews",
+    ("publish", "allowed_signers"): "allowed_signers",
     ("site", "base_url"): "base_url",
     **{("limits", f.name): f"limits.{f.name}" for f in fields(Limits)},
 }

@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .config import Config
+from .errors import Problem
 from .locales import direction, native_name
-from .plan import StatusRow
+from .catalogs import INTERFACE
+from .plan import Plan, StatusRow
 from .render_html import HtmlRenderer
 from .write_dist import DistWriter
 
@@ -18,7 +20,7 @@ COLUMNS = ("locale", "document", "entries", "translated", "fuzzy", "untranslated
            "reviewed", "failures", "published")
 
 
-def row_data(row: StatusRow) -> dict[str, Any]:
+def row_data(row: StatusRow, policy: str = "reviewed") -> dict[str, Any]:
     catalog = row.catalog
     return {
         "locale": row.locale,
@@ -35,11 +37,34 @@ def row_data(row: StatusRow) -> dict[str, Any]:
         "state": row.state or None,
         "reason": row.reason or None,
         "catalog": catalog.path.as_posix() if catalog else None,
+        # Every entry that is not publishable, as file:line and why.
+        "not_publishable": [entry_data(p) for p in sorted(
+            [*catalog.notes_for(policy), *catalog.check_failures],
+            key=lambda p: p.line or 0)] if catalog else [],
     }
 
 
-def to_json(rows: Sequence[StatusRow]) -> str:
-    return json.dumps([row_data(r) for r in rows], indent=2, ensure_ascii=False) + "\n"
+def entry_data(problem: Problem) -> dict[str, Any]:
+    return {"path": problem.path, "line": problem.line,
+            "reason": problem.check or problem.field or problem.severity.value,
+            "message": problem.message, "severity": problem.severity.value}
+
+
+def interface_rows(planned: Plan, policy: str) -> list[StatusRow]:
+    """One row per translated locale for its interface catalog (messages.po)."""
+    rows = []
+    for locale, status in sorted(planned.interfaces.items()):
+        state = "reviewed" if status.fully_reviewed else (
+            "translated" if status.complete and status.check_clean else "")
+        reason = "" if state else (
+            "interface strings not all reviewed: translated handouts wait" if policy ==
+            "reviewed" else "interface strings incomplete: the source text is shown for them")
+        rows.append(StatusRow(locale, INTERFACE, status, state, reason))
+    return rows
+
+
+def to_json(rows: Sequence[StatusRow], policy: str = "reviewed") -> str:
+    return json.dumps([row_data(r, policy) for r in rows], indent=2, ensure_ascii=False) + "\n"
 
 
 def to_table(rows: Sequence[StatusRow]) -> str:

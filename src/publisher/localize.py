@@ -77,11 +77,14 @@ def _msgids(document: Document) -> list[str]:
 
 def _why(state: str, policy: str, total: int, missing: list[str], unreviewed: list[str],
          translation: Translation) -> str:
-    failing = sum(1 for p in translation.problems if p.is_error)
+    """Counts of entries, never of problems: one entry can fail several checks."""
+    failing = len({p.line for p in translation.problems if p.is_error and p.check})
     parts = []
     if missing:
-        parts.append(f"{len(missing)} of {total} entries not usable "
-                     f"({translation.fuzzy} fuzzy, {failing} failing checks, the rest untranslated)")
+        untranslated = max(0, len(missing) - translation.fuzzy - failing)
+        kinds = [f"{count} {what}" for count, what in ((translation.fuzzy, "fuzzy"),
+                 (failing, "failing a check"), (untranslated, "untranslated")) if count]
+        parts.append(f"{len(missing)} of {total} entries not usable ({', '.join(kinds)})")
     if unreviewed and policy == "reviewed":
         parts.append(f"{len(unreviewed)} of {total} entries not reviewed for the current text")
     if state == "draft" and len(missing) == total:

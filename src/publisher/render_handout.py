@@ -17,7 +17,7 @@ from pathlib import Path
 
 import segno
 
-from .catalogs import load_interface
+from .catalogs import interface_policy, load_interface
 from .config import Config
 from .errors import CatalogError, Problem, PublisherError, RenderError, error
 from .fonts import missing_glyphs_message, uncovered
@@ -88,7 +88,8 @@ def _worker_interface(project: Path, locale: str) -> gettext.NullTranslations:
     cache: dict[str, gettext.NullTranslations] = _worker.setdefault("interface", {})
     if locale not in cache:
         try:
-            cache[locale] = load_interface(project, locale)[0]
+            cache[locale] = load_interface(project, locale, *interface_policy(
+                project, _worker["config"]))[0]  # type: ignore[arg-type]
         except CatalogError:  # reported once by the main process
             cache[locale] = gettext.NullTranslations()
     return cache[locale]

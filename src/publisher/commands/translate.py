@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date
+from pathlib import Path
 from typing import TextIO
 
 from .. import catalogs
 from ..config import POLICIES
-from ..dashboard import to_json, to_table
-from ..errors import ConfigError, error
-from ..plan import plan
-from . import EXIT_FAILED, EXIT_OK
+from ..dashboard import interface_rows, to_json, to_table
+from ..errors import ConfigError, Severity, error
+from ..plan import plan, project_signers
+from . import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from .common import add_locales, add_project, load_project, print_problems
 
 
@@ -32,12 +34,17 @@ def add_parser(commands) -> None:
     status.add_argument("--require", choices=POLICIES, help="policy to judge by")
     status.set_defaults(run=run_status)
 
-    review = commands.add_parser("review", help="sign off a complete, check-clean catalog")
+    review = commands.add_parser(
+        "review", help="sign off the entries of a complete, check-clean catalog that need it")
     add_project(review)
     review.add_argument("--locale", required=True, metavar="L")
     review.add_argument("--doc", required=True, metavar="SLUG",
                         help="the document (or 'messages' for the interface)")
     review.add_argument("--by", required=True, metavar="NAME", help="the reviewer's name")
+    review.add_argument("--yes", action="store_true",
+                        help="stamp without asking (needed when not on a terminal)")
+    review.add_argument("--sign", type=Path, metavar="KEY",
+                        help="also sign each stamp with this SSH key (ssh-keygen -Y sign)")
     review.set_defaults(run=run_review)
 
 
@@ -80,18 +87,58 @@ def _report_written(args: argparse.Namespace, out: TextIO, written, what: str,
 def run_status(args: argparse.Namespace, out: TextIO) -> int:
     config, loaded = load_project(args)
     locales = args.locale or list(config.locales)
-    planned = plan(args.project, loaded.documents, locales, args.require or config.require)
+    policy = args.require or config.require
+    planned = plan(args.project, loaded.documents, locales, policy)
     rows = [r for r in planned.rows if r.locale in locales]
+    rows += [r for r in interface_rows(planned, policy) if r.locale in locales]
     if args.format == "json":
-        out.write(to_json(rows))
+        out.write(to_json(rows, policy))
     else:
         out.write(to_table(rows))
-        print_problems([*loaded.problems, *planned.problems], out)
+        # Every entry that keeps a handout from publishing, as file:line and why.
+        notes = [n for r in rows if r.catalog is not None and not r.published
+                 for n in r.catalog.notes_for(policy)]
+        others = [p for p in planned.problems if p.severity is not Severity.INFO]
+        print_problems([*loaded.problems, *others, *dict.fromkeys(notes)], out)
     return EXIT_FAILED if planned.failed or loaded.failed else EXIT_OK
 
 
 def run_review(args: argparse.Namespace, out: TextIO) -> int:
-    result = catalogs.review(args.project, args.locale, args.doc, args.by, date.today())
-    print(f"signed off {result.stamped} entries of "
-          f"{catalogs.shown(result.path, args.project)} as reviewed by {result.by}", file=out)
+    signers = project_signers(args.project)
+    review = catalogs.plan_review(args.project, args.locale, args.doc, args.by, signers,
+                                  signing=args.sign is not None)
+    if not review.entries:
+        print(f"nothing to sign off in {review.where}: all {review.kept} entries carry a "
+              "valid stamp", file=out)
+        return EXIT_OK
+    for entry in review.entries:
+        show_entry(review.where, entry, out)
+    question = (f"stamp these {len(review.entries)} entries as reviewed by {review.by}"
+                + (f" (keeping {review.kept} valid stamps)" if review.kept else ""))
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print(f"publisher review: not on a terminal; run again with --yes to {question}",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        print(f"{question}? [y/N] ", end="", file=out, flush=True)
+        if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+            print("nothing written", file=out)
+            return EXIT_FAILED
+    result = catalogs.apply_review(review, date.today(), args.sign)
+    print(f"signed off {result.stamped} entries of {review.where} as reviewed by {result.by}"
+          + (f"; kept {result.kept} valid stamps" if result.kept else "")
+          + (" (signed)" if args.sign else ""), file=out)
     return EXIT_OK
+
+
+def show_entry(where: str, entry: catalogs.ToReview, out: TextIO) -> None:
+    """One entry as the reviewer should see it before stamping."""
+    text = catalogs.entry_text
+    print(f"{where}:{entry.line}:", file=out)
+    if entry.old is not None:
+        print(f"  was reviewed by {entry.old.by} on {entry.old.date.isoformat()}; "
+              "changed since", file=out)
+    if entry.previous is not None:
+        print(f"  source before: {text(entry.previous)}", file=out)
+    print(f"  source:        {text(entry.msgid)}", file=out)
+    print(f"  translation:   {text(entry.msgstr)}", file=out)

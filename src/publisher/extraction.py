@@ -1,0 +1,135 @@
+"""Extraction: the translation templates (.pot) from the seeds and the templates.
+
+Stability: writing is skipped when the bytes would not change, and a template keeps
+its previous POT-Creation-Date when its messages did not change, so running
+``extract`` twice leaves every file byte-identical.
+"""
+
+from __future__ import annotations
+
+import io
+import tokenize
+from datetime import datetime
+from pathlib import Path
+from typing import Sequence
+
+import jinja2.ext
+from babel.messages.catalog import Catalog
+from babel.messages.extract import DEFAULT_KEYWORDS, extract as babel_extract
+from babel.messages.pofile import read_po
+from babel.util import LOCALTZ
+from jinja2 import TemplateSyntaxError
+
+import publisher
+
+from .catalog_files import INTERFACE, LOCALES_DIR, TEMPLATES_DIR, catalog_bytes, shown
+from .errors import CatalogError, error
+from .model import Document, segments
+from .write_dist import write_atomic
+
+#: Options for Babel's Jinja extractor; babel.cfg at the project root says the same.
+JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true", "silent": "false"}
+KEYWORDS = DEFAULT_KEYWORDS
+COMMENT_TAGS = ("Translators:",)
+HEADER_COMMENT = (
+    "# Translations template for PROJECT.\n"
+    "# Made by `publisher extract` from the seeds and the templates.\n"
+    "#")
+
+
+def _new_template(project_name: str, version: str) -> Catalog:
+    return Catalog(project=project_name, version=version, header_comment=HEADER_COMMENT,
+                   msgid_bugs_address="", copyright_holder="", charset="utf-8",
+                   fuzzy=True)
+
+
+def _package_dir() -> Path:
+    return Path(publisher.__file__).resolve().parent
+
+
+def _extract_file(catalog: Catalog, path: Path, location: str, method, options) -> None:
+    with path.open("rb") as fileobj:
+        try:
+            found = list(babel_extract(method, fileobj, KEYWORDS, COMMENT_TAGS, options,
+                                       strip_comment_tags=True))
+        except TemplateSyntaxError as exc:
+            raise CatalogError(error(location, f"template syntax error: {exc.message}",
+                                     line=exc.lineno)) from exc
+        except (SyntaxError, tokenize.TokenError, UnicodeDecodeError) as exc:
+            line = getattr(exc, "lineno", None)
+            raise CatalogError(error(location, f"cannot extract messages: {exc}",
+                                     line=line)) from exc
+    for lineno, message, comments, context in found:
+        catalog.add(message, None, [(location, lineno)], auto_comments=comments,
+                    context=context)
+
+
+def interface_template(project: Path) -> Catalog:
+    """Interface strings: the project's Jinja templates and the package's Python code."""
+    catalog = _new_template("publisher", "interface")
+    for path in sorted((project / "templates").glob("*.html")):
+        _extract_file(catalog, path, shown(path, project), jinja2.ext.babel_extract,
+                      JINJA_OPTIONS)
+    package = _package_dir()
+    for path in sorted(package.glob("*.py")):
+        location = shown(path, project.resolve()) if path.is_relative_to(project.resolve()) \
+            else path.relative_to(package.parent).as_posix()
+        _extract_file(catalog, path, location, "python", None)
+    return catalog
+
+
+def document_template(document: Document) -> Catalog:
+    """One message per distinct segment text, title first, in reading order."""
+    catalog = _new_template("publisher", document.slug)
+    for segment in [document.title, *segments(document.blocks)]:
+        if not segment.text.strip():
+            continue
+        catalog.add(segment.text, None, [(document.path, segment.line)],
+                    auto_comments=[segment.kind])
+    return catalog
+
+
+
+def _with_creation_date(catalog: Catalog, when: datetime) -> bytes:
+    catalog.creation_date = when
+    return catalog_bytes(catalog, template=True)
+
+
+def template_bytes(catalog: Catalog, previous: bytes | None, now: datetime | None = None) -> bytes:
+    """The .pot bytes; the previous file's date is kept when nothing else changed."""
+    if previous is not None:
+        try:
+            old = read_po(io.BytesIO(previous))
+        except Exception:  # an unreadable old template is simply replaced
+            old = None
+        if old is not None and isinstance(old.creation_date, datetime):
+            data = _with_creation_date(catalog, old.creation_date)
+            if data == previous:
+                return data
+    return _with_creation_date(catalog, (now or datetime.now(LOCALTZ)).replace(
+        second=0, microsecond=0))
+
+
+def extract(project: Path, documents: Sequence[Document]) -> list[Path]:
+    """Write locales/templates/*.pot; return the paths written (unchanged ones are not)."""
+    folder = project / LOCALES_DIR / TEMPLATES_DIR
+    wanted = {INTERFACE: interface_template(project)}
+    for document in documents:
+        if document.slug == INTERFACE:
+            raise CatalogError(error(document.path, f"the seed name {INTERFACE!r} is reserved "
+                                     "for the interface catalog"))
+        wanted[document.slug] = document_template(document)
+    written = []
+    for name, catalog in sorted(wanted.items()):
+        path = folder / f"{name}.pot"
+        previous = path.read_bytes() if path.exists() else None
+        data = template_bytes(catalog, previous)
+        if data != previous:
+            write_atomic(path, data)
+            written.append(path)
+    seeds = {p.stem for p in (project / "seeds").glob("*") if p.is_file()}
+    for path in sorted(folder.glob("*.pot")):
+        if path.stem != INTERFACE and path.stem not in wanted and path.stem not in seeds:
+            path.unlink()
+    return written
+
