@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # (Latin/Greek/Cyrillic/Vietnamese, Arabic, Hebrew, Devanagari, CJK); poppler-utils
 # (pdftoppm, pdftotext), Debian's chromium and GNU gettext (msgfmt, msgmerge) for the tests.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig \
-	fonts-noto-core fonts-noto-cjk poppler-utils chromium gettext
+	fonts-noto-core fonts-noto-cjk fonts-noto-mono poppler-utils chromium gettext
 APT_STAMP := $(VENV)/.apt-installed
 # Readers we did not write, from npm with a lock: pdf.js, the CommonMark spec.
 NODE_STAMP := node_modules/.installed
