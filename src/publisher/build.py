@@ -25,12 +25,13 @@ from .catalogs import load_interface
 from .config import Config, load_config, with_overrides
 from .dashboard import write_dashboard
 from .cache import Cache, no_cache, project_cache
-from .errors import CatalogError, Problem, PublisherError, RenderError, error
+from .errors import CatalogError, Problem, PublisherError, error
 from .fingerprint import code_hash, environment_hash, interface_hash, job_fingerprint
-from .fonts import missing_glyphs_message, uncovered
+from .assets import copy_pictures, resolve_pictures
+from .handout_checks import preflight, require_glyphs
 from .inline import to_plain_text
 from .locales import human_size, native_name
-from .model import Document, LocalizedDocument, NotPublished, segments
+from .model import Document, LocalizedDocument, NotPublished
 from .plan import Plan, plan
 from .render_html import Alternate, HtmlRenderer, PdfLink
 from .seeds import load_seeds, overdue
@@ -388,6 +389,8 @@ def render_job(job: RenderJob) -> RenderedHandout:
     problems: list[Problem] = []
     pdf_bytes, pages, pdf_link = None, None, None
     try:
+        handout = resolve_pictures(handout, project)
+        job = dataclasses.replace(job, handout=handout)
         require_glyphs(handout)
         interface = _worker_interface(project, handout.locale)
         if "pdf" in job.formats:
@@ -402,6 +405,7 @@ def render_job(job: RenderJob) -> RenderedHandout:
             web = html_renderer.handout(handout, medium="web", translations=interface,
                                         pdf=pdf_link, alternates=job.alternates,
                                         canonical=job.canonical)
+        problems.extend(preflight(handout, web, pdf_bytes))
     except PublisherError as exc:
         return RenderedHandout(job, None, None, None, (*problems, *exc.problems))
     except Exception as exc:  # a renderer bug must cost one handout, not the build
@@ -410,18 +414,6 @@ def render_job(job: RenderJob) -> RenderedHandout:
                         f"{type(exc).__name__}: {exc}")
         return RenderedHandout(job, None, None, None, (*problems, problem))
     return RenderedHandout(job, web, pdf_bytes, pages, tuple(problems))
-
-
-def require_glyphs(handout: LocalizedDocument) -> None:
-    """Fail the handout, naming the font package, when a character has no glyph."""
-    texts = [handout.title, *segments(handout.blocks)]
-    # The raw Markdown will do: its syntax and link targets are ASCII, which the
-    # fonts cover, and rendering every segment again would cost more than the check.
-    missing = uncovered("".join(s.text for s in texts))
-    if missing:
-        where = next((s for s in texts if any(c in s.text for c in missing)), handout.title)
-        raise RenderError(error(handout.document.path, missing_glyphs_message(missing),
-                                line=where.line if where.lang is None else None))
 
 
 def qr_data_uri(address: str) -> str:
@@ -442,6 +434,8 @@ def write_handout(out: Path, rendered: RenderedHandout) -> ManifestEntry:
     if rendered.pdf is not None:
         pdf_path = f"{folder}/{handout.slug}.pdf"
         digests["pdf"] = write_file(out, pdf_path, rendered.pdf)
+    # (path, sha256) of the pictures' copies, for the manifest to record (not yet).
+    copy_pictures(out, handout)
     if rendered.html is not None:
         html_path = f"{folder}/{handout.slug}.html"
         digests["html"] = write_file(out, html_path, rendered.html)

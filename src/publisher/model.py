@@ -108,6 +108,9 @@ class Figure:
     line: int
     uri: str = ""
     file: str = ""
+    #: Pixel size of the checked file (a decorative picture is drawn as a background).
+    width: int = 0
+    height: int = 0
 
 
 Block = Union[Heading, Paragraph, ListBlock, Table, Quote, Card, CodeBlock, Rule, Figure]
