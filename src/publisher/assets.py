@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from .errors import Problem, RenderError, error
 from .model import Block, Figure, ListBlock, ListItem, LocalizedDocument, Quote
@@ -73,7 +73,9 @@ def check_picture(assets_dir: Path, src: str) -> PictureFile:
             if width * height > MAX_PIXELS:
                 raise PictureError(f"picture {src!r} is {width} × {height} pixels: the limit "
                                    f"is {MAX_PIXELS // 1_000_000} million pixels")
-            image.load()  # decodes it all: a truncated or corrupt file fails here
+            image.verify()  # chunks and checksums
+        with Image.open(io.BytesIO(data)) as image:
+            _decode_strictly(image)
     except PictureError:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError,
@@ -83,6 +85,17 @@ def check_picture(assets_dir: Path, src: str) -> PictureFile:
     stem = re.sub(r"[^A-Za-z0-9_-]+", "-", Path(relative).stem).strip("-") or "picture"
     name = f"{ASSETS}/{stem}.{digest[:8]}{FORMATS[kind]}"
     return PictureFile(path, digest, name, width, height)
+
+
+def _decode_strictly(image: Image.Image) -> None:
+    """Decode every pixel: a truncated or corrupt file fails here.  WeasyPrint turns
+    on Pillow's LOAD_TRUNCATED_IMAGES for the whole process; not for this check."""
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        image.load()
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
 
 def resolve_pictures(handout: LocalizedDocument, project: Path) -> LocalizedDocument:

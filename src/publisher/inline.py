@@ -172,10 +172,15 @@ def _unchanged(tail: str, href: str, title: str | None) -> bool:
     return written.strip("<>") == href and (title is None) == (len(inside.split(None, 1)) < 2)
 
 
+def links(text: str) -> list[tuple[str, str]]:
+    """(label as written, target) of each link (not picture) in ``text``, in order."""
+    return [(text[span.start + 1:span.label_end], span.token.attrGet("href") or "")
+            for span in link_spans(text) if span.token.type == "link_open"]
+
+
 def link_targets(text: str) -> list[str]:
     """The targets of the links (not pictures) in ``text``, in order."""
-    return [span.token.attrGet("href") or "" for span in link_spans(text)
-            if span.token.type == "link_open"]
+    return [href for _, href in links(text)]
 
 
 def is_safe_target(href: str) -> bool:
