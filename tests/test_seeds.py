@@ -254,3 +254,15 @@ def test_a_handout_failing_the_preflight_is_not_published(tmp_path: Path) -> Non
     assert "fails the preflight (not published)" in run.output
     assert not (project / "dist" / "en" / "x.pdf").exists()
     assert not (project / "dist" / "en" / "x.html").exists()
+
+
+def test_a_code_block_in_a_translation_is_marked_as_the_source_language(tmp_path: Path) -> None:
+    import gettext
+    from publisher.config import load_config
+    from publisher.model import LocalizedDocument
+    from publisher.render_html import HtmlRenderer
+    document, _ = body_of(tmp_path, "Hi\n\n    code  here\n")
+    handout = LocalizedDocument(document, "es", document.title, document.blocks, "translated")
+    renderer = HtmlRenderer(tmp_path / "templates", load_config(tmp_path))
+    html = renderer.handout(handout, medium="web", translations=gettext.NullTranslations())
+    assert '<pre lang="en" dir="ltr"><code>code  here\n</code></pre>' in html
