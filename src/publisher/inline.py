@@ -142,7 +142,7 @@ def normalize_links(text: str, references: dict, base: str,
     text = _NEWLINES.sub("\n", text).replace("\0", "\ufffd")
     for span in link_spans(text, references):
         attr = "src" if span.token.type == "image" else "href"
-        href = span.token.attrGet(attr) or ""
+        read = href = span.token.attrGet(attr) or ""
         title = span.token.attrGet("title")
         if href.startswith("#") and span.token.type != "image":
             target = anchor(href[1:])
@@ -155,21 +155,12 @@ def normalize_links(text: str, references: dict, base: str,
             href = "#" + target
         else:
             href = resolve(href, base)
-        tail = text[span.label_end:span.end]
-        inline_form = tail.startswith("](")
-        if inline_form and _unchanged(tail, href, title):
-            continue
+        if href == read and text.startswith("](", span.label_end):
+            continue  # an inline link already pointing where it should: left as written
         edits.append((span.label_end, span.end, f"]({destination(href)}{title_part(title)})"))
     for start, end, new in sorted(edits, reverse=True):
         text = text[:start] + new + text[end:]
     return text, notes
-
-
-def _unchanged(tail: str, href: str, title: str | None) -> bool:
-    """The written destination already says ``href`` (and nothing else needs writing)."""
-    inside = tail[2:-1].strip()
-    written = inside.split(None, 1)[0] if inside else ""
-    return written.strip("<>") == href and (title is None) == (len(inside.split(None, 1)) < 2)
 
 
 def links(text: str) -> list[tuple[str, str]]:
