@@ -74,7 +74,9 @@ def test_the_comparison_sees_a_loss() -> None:
 # --- a sample in PDF: large print, published, preflight-clean ------------------------
 
 SAMPLE = {
-    "code": "Take:\n\n```\nMorning   1 tablet   with food\nEvening   2 tablets  *before* bed\n```\n",
+    "code": "Take:\n\n```\nMorning   1 tablet   with food\nEvening   2 tablets  *before* bed\n"
+            "https://www.example.org/a/long/address/without/any/spaces/that/goes/on/and/on.html\n"
+            "```\n",
     "rule": "- one\n- two\n\n***\n\n- three\n",
     "links": "[Back](#fragment) to [the top][top], or [Doses](#doses).\n\n## Doses\n\n"
              "[top]: /top-of-page \"Top\"\n",
@@ -111,6 +113,9 @@ def test_a_code_block_keeps_its_spaces_in_the_pdf(sample: Path) -> None:
     code = chars[start:start + len("Morning   1 tablet   with food")]
     assert {c["fontname"].split("+")[-1] for c in code} == {"Noto-Sans-Mono"}
     assert min(c["size"] for c in code) >= 18  # large print, like the body text
+    # a line longer than the column wraps inside the margins instead of being cut
+    assert "and/on.html" in drawn
+    assert max(c["x1"] for c in chars) <= 612 - 72 + 0.5
     assert re.search(r"Morning +1 tablet +with food", pdftotext(pdf, "-layout"))
     html = (sample / "dist" / "en" / "code.html").read_text()
     assert "<pre><code>Morning   1 tablet   with food\n" in html

@@ -434,9 +434,9 @@ def write_handout(out: Path, rendered: RenderedHandout) -> ManifestEntry:
     if rendered.pdf is not None:
         pdf_path = f"{folder}/{handout.slug}.pdf"
         digests["pdf"] = write_file(out, pdf_path, rendered.pdf)
-    # (path, sha256) of the pictures' copies, for the manifest to record (not yet).
-    copy_pictures(out, handout)
     if rendered.html is not None:
+        # (path, sha256) of the pictures' copies, for the manifest to record (not yet).
+        copy_pictures(out, handout)
         html_path = f"{folder}/{handout.slug}.html"
         digests["html"] = write_file(out, html_path, rendered.html)
     return ManifestEntry(
