@@ -1,8 +1,15 @@
 """Segment a seed's Markdown body into blocks whose texts are translatable segments.
 
+The body is parsed once, by markdown-it, and the blocks are read off its tokens:
+code blocks stay verbatim text (never a segment, never read as Markdown again), a
+thematic break is a `Rule`, a local picture alone in its paragraph a `Figure`.
+Each segment's text is its inline Markdown, rewritten only where a link's
+destination must change (`inline.normalize_links`): reference links become inline
+links, site-relative targets absolute, in-page links name a heading's id.
+
 Scraped seeds have quirks (DESIGN.md, "The seed"); they are repaired here, once, so
-every later stage sees a clean outline: one H1 (the title), headings that never skip
-a level, absolute links, and "cards" turned into something a reader can use.
+every later stage sees a clean outline (`outline.py`): one H1 (the title), headings
+that never skip a level, and "cards" turned into something a reader can use.
 """
 
 from __future__ import annotations
