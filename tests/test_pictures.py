@@ -169,6 +169,13 @@ def test_bad_pictures_are_refused(tmp_path: Path, make, message: str) -> None:
         check_picture(assets, "assets/x.png")
 
 
+def test_svg_is_refused_with_a_reason(tmp_path: Path) -> None:
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "x.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    with pytest.raises(PictureError, match="is SVG: use PNG or JPEG"):
+        check_picture(tmp_path / "assets", "assets/x.svg")
+
+
 def test_a_picture_outside_the_assets_folder_is_refused(tmp_path: Path) -> None:
     (tmp_path / "assets").mkdir()
     drawing(tmp_path / "secret.png")

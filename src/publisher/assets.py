@@ -59,6 +59,10 @@ def check_picture(assets_dir: Path, src: str) -> PictureFile:
         raise PictureError(f"picture {src!r} is outside seeds/{ASSETS}/")
     if not path.is_file():
         raise PictureError(f"picture {src!r} not found: put the file in seeds/{ASSETS}/")
+    if path.suffix.lower() in (".svg", ".svgz"):
+        # WeasyPrint would draw it, but an SVG can ask for other files and has no
+        # pixel count to limit: not until it can be checked like the others.
+        raise PictureError(f"picture {src!r} is SVG: use PNG or JPEG")
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise PictureError(f"picture {src!r} is {size / 1e6:.1f} MB: the limit is "
