@@ -199,3 +199,12 @@ def open_png_bytes() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (300, 300), "red").save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def test_the_byte_limit_is_checked_before_reading(tmp_path: Path, monkeypatch) -> None:
+    import publisher.assets as assets_module
+    (tmp_path / "assets").mkdir()
+    drawing(tmp_path / "assets" / "x.png")
+    monkeypatch.setattr(assets_module, "MAX_BYTES", 1000)
+    with pytest.raises(PictureError, match=r"MB: the limit is"):
+        check_picture(tmp_path / "assets", "assets/x.png")
