@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # (Latin/Greek/Cyrillic/Vietnamese, Arabic, Hebrew, Devanagari, CJK); poppler-utils
 # (pdftoppm, pdftotext), Debian's chromium and GNU gettext (msgfmt, msgmerge) for the tests.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig \
-	fonts-noto-core fonts-noto-cjk poppler-utils chromium gettext
+	fonts-noto-core fonts-noto-cjk fonts-noto-mono poppler-utils chromium gettext
 APT_STAMP := $(VENV)/.apt-installed
 # Exact versions of every Python dependency (runtime and test), as CI tested them:
 # `make lock` refreshes it to the newest releases pyproject.toml allows (pip-tools).

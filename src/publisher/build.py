@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
+from .assets import copy_pictures
 from .cache import Cache, no_cache, project_cache
 from .catalogs import interface_policy, load_interface
 from .config import CONFIG_NAME, Config, load_config, with_overrides
@@ -307,10 +308,12 @@ def write_handout(writer: DistWriter, rendered: RenderedHandout) -> ManifestEntr
     folder = handout.locale
     digests: dict[str, str] = {}
     pdf_path = html_path = None
+    assets: dict[str, str] = {}
     if rendered.pdf is not None:
         pdf_path = f"{folder}/{handout.slug}.pdf"
         digests["pdf"] = writer.write(pdf_path, rendered.pdf)
     if rendered.html is not None:
+        assets = copy_pictures(writer, handout)
         html_path = f"{folder}/{handout.slug}.html"
         digests["html"] = writer.write(html_path, rendered.html)
     return ManifestEntry(
@@ -320,4 +323,5 @@ def write_handout(writer: DistWriter, rendered: RenderedHandout) -> ManifestEntr
         translation=handout.translation,
         last_reviewed=meta.last_reviewed.isoformat() if meta.last_reviewed else None,
         review_due=meta.review_due.isoformat() if meta.review_due else None,
-        tags=meta.tags, cancer_types=meta.cancer_types, fingerprint=rendered.job.fingerprint)
+        tags=meta.tags, cancer_types=meta.cancer_types, fingerprint=rendered.job.fingerprint,
+        assets=assets)

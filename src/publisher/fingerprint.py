@@ -52,8 +52,11 @@ def environment_hash(project: Path, config: Config) -> str:
     """What every handout of this build depends on."""
     templates = project / "templates"
     files = [p for p in templates.rglob("*") if p.is_file()] if templates.is_dir() else []
+    # Pictures are read when a handout is rendered, not when its seed is loaded.
+    assets = project / "seeds" / "assets"
+    pictures = [p for p in assets.rglob("*") if p.is_file()] if assets.is_dir() else []
     parts = (code_hash(), _hash_files(files, templates) if files else "", fonts_hash(),
-             repr(config))
+             repr(config), _hash_files(pictures, assets) if pictures else "")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

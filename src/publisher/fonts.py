@@ -21,6 +21,7 @@ FONT_STACK: dict[str, str] = {
     "Noto Sans Hebrew": "fonts-noto-core",
     "Noto Sans Devanagari": "fonts-noto-core",
     "Noto Sans CJK SC": "fonts-noto-cjk",
+    "Noto Sans Math": "fonts-noto-core",
 }
 
 

@@ -29,6 +29,8 @@ class Segment:
 class Heading:
     level: int
     segment: Segment
+    #: The heading's id in the HTML, named after its source text (in-page links).
+    anchor: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,45 @@ class Card:
     line: int
 
 
-Block = Union[Heading, Paragraph, ListBlock, Table, Quote, Card]
+@dataclass(frozen=True)
+class CodeBlock:
+    """Preformatted text (a fenced or indented code block), shown verbatim.
+
+    Not a segment: it is never translated and never in the catalogs, so nothing in
+    it is read as Markdown again; a translated handout shows it in the source
+    language, marked as such.
+    """
+    text: str
+    line: int
+    info: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A thematic break: a visible rule between parts of the text."""
+    line: int
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A local picture (a file under ``seeds/assets/``) in a paragraph of its own.
+
+    ``alt`` empty means decorative.  ``uri`` and ``file`` are filled in when the
+    handout is rendered (assets.py): the checked file's ``file:`` URI for the PDF
+    and its content-hashed name under ``dist/`` for the web page.
+    """
+    src: str
+    alt: Segment
+    caption: Segment | None
+    line: int
+    uri: str = ""
+    file: str = ""
+    #: Pixel size of the checked file (a decorative picture is drawn as a background).
+    width: int = 0
+    height: int = 0
+
+
+Block = Union[Heading, Paragraph, ListBlock, Table, Quote, Card, CodeBlock, Rule, Figure]
 
 
 @dataclass(frozen=True)
@@ -130,6 +170,11 @@ def _map_block(block: Block, change: Callable[[Segment], Segment]) -> Block:
     if isinstance(block, Table):
         return Table(tuple(change(s) for s in block.header),
                      tuple(tuple(change(s) for s in row) for row in block.rows))
+    if isinstance(block, (CodeBlock, Rule)):
+        return block
+    if isinstance(block, Figure):
+        return dataclasses.replace(block, alt=change(block.alt),
+                                   caption=block.caption and change(block.caption))
     if isinstance(block, Card):
         return dataclasses.replace(
             block,

@@ -9,6 +9,7 @@ reused for every handout it renders.
 
 from __future__ import annotations
 
+import dataclasses
 import gettext
 import signal
 import threading
@@ -19,10 +20,11 @@ import segno
 
 from .catalogs import interface_policy, load_interface
 from .config import Config
-from .errors import CatalogError, Problem, PublisherError, RenderError, error
-from .fonts import missing_glyphs_message, uncovered
+from .assets import resolve_pictures
+from .errors import CatalogError, Problem, PublisherError, error
+from .handout_checks import preflight, require_glyphs
 from .locales import human_size
-from .model import LocalizedDocument, segments
+from .model import LocalizedDocument
 from .render_html import Alternate, HtmlRenderer, PdfLink
 
 
@@ -141,6 +143,8 @@ def _render(job: RenderJob) -> RenderedHandout:
     problems: list[Problem] = []
     pdf_bytes, pages, pdf_link = None, None, None
     try:
+        handout = resolve_pictures(handout, project)
+        job = dataclasses.replace(job, handout=handout)
         require_glyphs(handout)
         interface = _worker_interface(project, handout.locale)
         if "pdf" in job.formats:
@@ -155,6 +159,7 @@ def _render(job: RenderJob) -> RenderedHandout:
             web = html_renderer.handout(handout, medium="web", translations=interface,
                                         pdf=pdf_link, alternates=job.alternates,
                                         canonical=job.canonical)
+        problems.extend(preflight(handout, web, pdf_bytes))
     except PublisherError as exc:
         return RenderedHandout(job, None, None, None, (*problems, *exc.problems))
     except MemoryError:
@@ -171,18 +176,6 @@ def _render(job: RenderJob) -> RenderedHandout:
                         f"{type(exc).__name__}: {exc}")
         return RenderedHandout(job, None, None, None, (*problems, problem))
     return RenderedHandout(job, web, pdf_bytes, pages, tuple(problems))
-
-
-def require_glyphs(handout: LocalizedDocument) -> None:
-    """Fail the handout, naming the font package, when a character has no glyph."""
-    texts = [handout.title, *segments(handout.blocks)]
-    # The raw Markdown will do: its syntax and link targets are ASCII, which the
-    # fonts cover, and rendering every segment again would cost more than the check.
-    missing = uncovered("".join(s.text for s in texts))
-    if missing:
-        where = next((s for s in texts if any(c in s.text for c in missing)), handout.title)
-        raise RenderError(error(handout.document.path, missing_glyphs_message(missing),
-                                line=where.line if where.lang is None else None))
 
 
 def qr_data_uri(address: str) -> str:

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from .config import Config
 from .errors import RenderError, error
-from .inline import LINK, to_html, to_plain_text
+from .inline import links, to_html, to_plain_text
 from .locales import babel_locale, direction
 from .model import LocalizedDocument, segments
 
@@ -63,10 +63,9 @@ def paper_links(handout: LocalizedDocument) -> list[PaperLink]:
     """Every distinct web address in the handout's text, in reading order."""
     seen: dict[str, PaperLink] = {}
     for segment in [handout.title, *segments(handout.blocks)]:
-        for match in LINK.finditer(segment.text):
-            href = match.group("href")
+        for label, href in links(segment.text):
             if href.startswith(("http://", "https://")) and href not in seen:
-                seen[href] = PaperLink(to_plain_text(match.group("text")), short_url(href))
+                seen[href] = PaperLink(to_plain_text(label), short_url(href))
     for block in handout.blocks:
         href = getattr(block, "href", None)
         title = getattr(block, "title", None)

@@ -1,8 +1,15 @@
 """Segment a seed's Markdown body into blocks whose texts are translatable segments.
 
+The body is parsed once, by markdown-it, and the blocks are read off its tokens:
+code blocks stay verbatim text (never a segment, never read as Markdown again), a
+thematic break is a `Rule`, a local picture alone in its paragraph a `Figure`.
+Each segment's text is its inline Markdown, rewritten only where a link's
+destination must change (`inline.normalize_links`): reference links become inline
+links, site-relative targets absolute, in-page links name a heading's id.
+
 Scraped seeds have quirks (DESIGN.md, "The seed"); they are repaired here, once, so
-every later stage sees a clean outline: one H1 (the title), headings that never skip
-a level, absolute links, and "cards" turned into something a reader can use.
+every later stage sees a clean outline (`outline.py`): one H1 (the title), headings
+that never skip a level, and "cards" turned into something a reader can use.
 """
 
 from __future__ import annotations
@@ -14,9 +21,10 @@ from urllib.parse import urljoin
 from markdown_it.token import Token
 
 from .errors import Problem, warning
-from .inline import absolutize_links, markdown, to_plain_text, unsafe_content
-from .model import (Block, Card, Heading, ListBlock, ListItem, Paragraph, Quote, Segment,
-                    Table, map_segments)
+from .inline import link_spans, markdown, normalize_links, unsafe_content
+from .model import (Block, Card, CodeBlock, Figure, Heading, ListBlock, ListItem, Paragraph,
+                    Quote, Rule, Segment, Table, map_segments)
+from .outline import anchor_finder, repair_headings as _repair_headings, with_anchors
 
 # A remote picture, a caption and a blurb wrapped in one multi-paragraph link.
 CARD = re.compile(
@@ -39,10 +47,12 @@ def segment_body(body: str, *, first_line: int, path: str, title: str, title_lin
     """(blocks, title segment, warnings) for a seed body starting at ``first_line``."""
     problems: list[Problem] = []
     body, cards = _extract_cards(body, first_line)
-    tokens = markdown().parse(body)
+    env: dict = {}
+    tokens = markdown().parse(body, env)
     blocks = _blocks(tokens, first_line, cards)
     blocks = _repair_headings(blocks, title, path, problems)
-    blocks = _finish_segments(blocks, base_url, path, problems)
+    blocks = with_anchors(blocks)
+    blocks = _finish_segments(blocks, env.get("references", {}), base_url, path, problems)
     return blocks, Segment(title, title_line, "title"), problems
 
 
@@ -88,11 +98,7 @@ def _parse(tokens: list[Token], i: int, first_line: int, cards: dict[str, _CardS
             blocks.append(Heading(int(token.tag[1]), Segment(text, line, "heading")))
             i += 3
         elif kind == "paragraph_open":
-            text = tokens[i + 1].content.strip()
-            if text in cards:
-                blocks.append(_card(cards[text]))
-            else:
-                blocks.append(Paragraph(Segment(text, line, "paragraph")))
+            blocks.append(_paragraph(tokens[i + 1], line, cards))
             i += 3
         elif kind in ("bullet_list_open", "ordered_list_open"):
             items: list[ListItem] = []
@@ -102,8 +108,9 @@ def _parse(tokens: list[Token], i: int, first_line: int, cards: dict[str, _CardS
                 item_blocks, i = _parse(tokens, i + 1, first_line, cards, "list_item_close")
                 items.append(ListItem(tuple(_as_list_text(b) for b in item_blocks)))
             assert tokens[i].type == close
-            start = int(token.attrGet("start") or 1)
-            blocks.append(ListBlock(kind.startswith("ordered"), tuple(items), start))
+            start = token.attrGet("start")  # 0 is a start number too
+            blocks.append(ListBlock(kind.startswith("ordered"), tuple(items),
+                                    1 if start is None else int(start)))
             i += 1
         elif kind == "blockquote_open":
             inner, i = _parse(tokens, i + 1, first_line, cards, "blockquote_close")
@@ -111,14 +118,54 @@ def _parse(tokens: list[Token], i: int, first_line: int, cards: dict[str, _CardS
         elif kind == "table_open":
             table, i = _table(tokens, i, first_line)
             blocks.append(table)
-        elif kind in ("fence", "code_block", "html_block"):
+        elif kind in ("fence", "code_block"):
+            # Verbatim: never translated, never read as Markdown or HTML again.
+            blocks.append(CodeBlock(token.content, line, token.info.strip()))
+            i += 1
+        elif kind == "hr":
+            blocks.append(Rule(line))
+            i += 1
+        elif kind == "html_block":
+            # Raw HTML is text to sanitize (inline.to_html), like raw HTML in a paragraph.
             text = token.content.strip()
             if text:
                 blocks.append(Paragraph(Segment(text, line, "paragraph")))
             i += 1
-        else:  # hr and anything without text of its own
+        else:  # anything without text of its own
             i += 1
     return tuple(blocks), i
+
+
+def _paragraph(inline: Token, line: int, cards: dict[str, _CardSource]) -> Block:
+    text = inline.content.strip()
+    if text in cards:
+        return _card(cards[text])
+    picture = _lone_picture(inline)
+    if picture is not None and is_local_picture(picture.attrGet("src") or ""):
+        title = picture.attrGet("title")
+        return Figure(src=picture.attrGet("src") or "",
+                      alt=Segment(picture.content.strip(), line, "picture description"),
+                      caption=Segment(title, line, "picture caption") if title else None,
+                      line=line)
+    return Paragraph(Segment(text, line, "paragraph"))
+
+
+def _lone_picture(inline: Token) -> Token | None:
+    """The image token of a paragraph that holds one picture and nothing else."""
+    children = [t for t in inline.children or []
+                if not (t.type == "text" and not t.content.strip()) and t.type != "softbreak"]
+    if len(children) == 1 and children[0].type == "image":
+        return children[0]
+    return None
+
+
+def is_local_picture(src: str) -> bool:
+    """A picture the seed brings along (``assets/x.png``: a file under seeds/assets/).
+
+    Any other address, relative ones included, is on the seed's web site: it is
+    resolved against ``url`` like a link and never fetched.
+    """
+    return src.removeprefix("./").startswith("assets/")
 
 
 def _as_list_text(block: Block) -> Block:
@@ -157,57 +204,23 @@ def _card(source: _CardSource) -> Card:
                 title=title, text=body, line=source.line)
 
 
-def _repair_headings(blocks: tuple[Block, ...], title: str, path: str,
+def _finish_segments(blocks: tuple[Block, ...], references: dict, base_url: str, path: str,
                      problems: list[Problem]) -> tuple[Block, ...]:
-    """One H1 (the title, rendered by the template) and levels that never skip."""
-    merged: list[Block] = []
-    pending: Heading | None = None
-    for block in blocks:
-        if pending is not None:
-            if isinstance(block, Paragraph):
-                # "##", blank line, then the heading's words as a paragraph.
-                merged.append(Heading(pending.level, replace(block.segment, kind="heading")))
-                pending = None
-                continue
-            problems.append(warning(path, "empty heading left out",
-                                    line=pending.segment.line))
-            pending = None
-        if isinstance(block, Heading) and not block.segment.text:
-            pending = block
-            continue
-        merged.append(block)
-    if pending is not None:
-        problems.append(warning(path, "empty heading left out", line=pending.segment.line))
+    """Links written inline with their resolved targets; what is removed, reported."""
+    anchor = anchor_finder(blocks)
 
-    headings = [b for b in merged if isinstance(b, Heading)]
-    if headings and _same_words(headings[0].segment.text, title):
-        merged.remove(headings[0])  # the title again: the template shows it as the H1
-        headings = headings[1:]
-    if not headings:
-        return tuple(merged)
-    shift = 2 - min(h.level for h in headings)
-    outline: list[Block] = []
-    previous = 1
-    for block in merged:
-        if isinstance(block, Heading):
-            level = max(2, min(block.level + shift, previous + 1))
-            block = Heading(level, block.segment)
-            previous = level
-        outline.append(block)
-    return tuple(outline)
-
-
-def _same_words(a: str, b: str) -> bool:
-    words = lambda s: re.sub(r"\W+", " ", to_plain_text(s)).strip().casefold()
-    return words(a) == words(b)
-
-
-def _finish_segments(blocks: tuple[Block, ...], base_url: str, path: str,
-                     problems: list[Problem]) -> tuple[Block, ...]:
     def finish(segment: Segment) -> Segment:
-        for what in unsafe_content(segment.text):
+        text, notes = normalize_links(segment.text, references, base_url, anchor)
+        for note in notes:
+            problems.append(warning(path, note, line=segment.line))
+        for what in unsafe_content(text):
             problems.append(warning(path, f"unsafe {what} removed", line=segment.line))
-        return replace(segment, text=absolutize_links(segment.text, base_url))
+        for span in link_spans(text):
+            if span.token.type == "image" and is_local_picture(span.token.attrGet("src") or ""):
+                problems.append(warning(
+                    path, "a picture inside a sentence is shown as its description: "
+                    "give it a paragraph of its own", line=segment.line))
+        return replace(segment, text=text)
 
     blocks = map_segments(blocks, finish)
     return tuple(_absolute_card(b, base_url) for b in blocks)
