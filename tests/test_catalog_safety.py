@@ -165,6 +165,11 @@ def test_a_source_change_names_the_entry_its_reviewer_and_the_old_text(tmp_path)
         in result.output
     build(project)
     assert not (project / "dist" / "es" / "care.pdf").exists()
+    # The reviewer is shown the entry with the source text it had before.
+    shown = run_cli("review", "--project", str(project), "--locale", "es", "--doc", "care",
+                    "--by", "Bo Li").output
+    assert "source before: Rest well\n  source:        Rest very well\n" \
+           "  translation:   Descanse bien" in shown
 
 
 # --- the interface catalog is reviewed too ---------------------------------------------------
