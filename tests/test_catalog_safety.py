@@ -289,6 +289,14 @@ def test_an_unsigned_stamp_does_not_count_when_signatures_are_required(tmp_path,
     result = build(project)
     assert "does not verify: the stamp is not signed" in result.output
     assert not (project / "dist" / "es" / "care.pdf").exists()
+    unsigned = run_cli("review", "--project", str(project), "--locale", "es", "--doc", "care",
+                       "--by", "Ana Pérez", "--yes")
+    assert unsigned.status == 2
+    again = run_cli("review", "--project", str(project), "--locale", "es", "--doc", "care",
+                    "--by", "Ana Pérez", "--yes", "--sign", str(keys["ana"]))
+    assert again.status == 0 and "signed off 5 entries" in again.output, again.output
+    assert build(project).status == 0
+    assert (project / "dist" / "es" / "care.pdf").exists()
 
 
 def answer_review_prompt(project: Path, answer: str) -> str:
