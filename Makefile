@@ -5,9 +5,11 @@ PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # System packages: Pango for WeasyPrint; Noto fonts for every script the handouts use
 # (Latin/Greek/Cyrillic/Vietnamese, Arabic, Hebrew, Devanagari, CJK); poppler-utils
-# (pdftoppm, pdftotext), Debian's chromium and GNU gettext (msgfmt, msgmerge) for the tests.
+# (pdftoppm, pdftotext), Debian's chromium and GNU gettext (msgfmt, msgmerge) for the tests;
+# OpenSSH's ssh-keygen signs and verifies reviews (publisher review --sign).
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig \
-	fonts-noto-core fonts-noto-cjk fonts-noto-mono poppler-utils chromium gettext
+	fonts-noto-core fonts-noto-cjk fonts-noto-mono poppler-utils chromium gettext \
+	openssh-client
 APT_STAMP := $(VENV)/.apt-installed
 # Exact versions of every Python dependency (runtime and test), as CI tested them:
 # `make lock` refreshes it to the newest releases pyproject.toml allows (pip-tools).

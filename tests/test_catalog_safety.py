@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import pty
 import re
+import select
 import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po
 
 from publisher import catalogs
 from publisher.errors import CatalogError
@@ -23,7 +27,7 @@ from publisher.review_signatures import sign
 from publisher.review_stamps import signed_data
 
 from conftest import run_cli
-from test_translation import SPANISH, build, entry_line, fill, manifest, project_with
+from test_translation import SPANISH, build, entry_line, fill, project_with
 
 HEADER = ('msgid ""\nmsgstr ""\n"Language: es\\n"\n"Content-Type: text/plain; charset={charset}\\n"\n'
           '"Plural-Forms: {plural}\\n"\n\n')
@@ -89,8 +93,8 @@ def test_interface_plurals_follow_the_catalogs_own_plural_forms(tmp_path):
     status = run_cli("status", "--project", str(project))
     line = next(n for n, text in enumerate(path.read_text().splitlines(), 1)
                 if text.startswith('"Plural-Forms'))
-    assert (f"locales/es/LC_MESSAGES/messages.po:{line}: warning: Plural-Forms: Plural-Forms "
-            "has 2 forms but CLDR (Babel) has 3 for es") in status.output
+    assert (f"locales/es/LC_MESSAGES/messages.po:{line}: warning: Plural-Forms: 2 forms here, "
+            "but CLDR (Babel) has 3 for es") in status.output
     assert "give every plural entry 3 forms" in status.output
 
 
@@ -161,6 +165,11 @@ def test_a_source_change_names_the_entry_its_reviewer_and_the_old_text(tmp_path)
         in result.output
     build(project)
     assert not (project / "dist" / "es" / "care.pdf").exists()
+    # The reviewer is shown the entry with the source text it had before.
+    shown = run_cli("review", "--project", str(project), "--locale", "es", "--doc", "care",
+                    "--by", "Bo Li").output
+    assert "source before: Rest well\n  source:        Rest very well\n" \
+           "  translation:   Descanse bien" in shown
 
 
 # --- the interface catalog is reviewed too ---------------------------------------------------
@@ -280,3 +289,50 @@ def test_an_unsigned_stamp_does_not_count_when_signatures_are_required(tmp_path,
     result = build(project)
     assert "does not verify: the stamp is not signed" in result.output
     assert not (project / "dist" / "es" / "care.pdf").exists()
+    unsigned = run_cli("review", "--project", str(project), "--locale", "es", "--doc", "care",
+                       "--by", "Ana Pérez", "--yes")
+    assert unsigned.status == 2
+    again = run_cli("review", "--project", str(project), "--locale", "es", "--doc", "care",
+                    "--by", "Ana Pérez", "--yes", "--sign", str(keys["ana"]))
+    assert again.status == 0 and "signed off 5 entries" in again.output, again.output
+    assert build(project).status == 0
+    assert (project / "dist" / "es" / "care.pdf").exists()
+
+
+def answer_review_prompt(project: Path, answer: str) -> str:
+    """Run `publisher review` on a real pseudo-terminal and answer its question."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the real command line, its stdin a terminal
+        os.execv(sys.executable, [sys.executable, "-m", "publisher.cli", "review", "--project",
+                                  str(project), "--locale", "es", "--doc", "care", "--by",
+                                  "Bo Li"])
+    output = b""
+    answered = False
+    while True:
+        ready, _, _ = select.select([fd], [], [], 60)
+        assert ready, output
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        output += chunk
+        if not answered and b"[y/N]" in output:
+            os.write(fd, answer.encode() + b"\n")
+            answered = True
+    os.waitpid(pid, 0)
+    return output.decode(errors="replace")
+
+
+def test_review_asks_on_a_terminal_and_writes_only_on_yes(tmp_path):
+    project, path = reviewed_project(tmp_path)
+    path.write_text(path.read_text().replace("Beba agua", "Beba mucha agua"))
+    before = path.read_bytes()
+    said_no = answer_review_prompt(project, "n")
+    assert "stamp these 1 entries as reviewed by Bo Li (keeping 4 valid stamps)? [y/N]" \
+        in said_no and "nothing written" in said_no
+    assert path.read_bytes() == before
+    said_yes = answer_review_prompt(project, "y")
+    assert "signed off 1 entries" in said_yes
+    assert path.read_text().count("# reviewed: Bo Li") == 1

@@ -45,7 +45,7 @@ def cldr_plural_problems(catalog: Catalog, path: str | Path, data: bytes) -> lis
     line = next((n for n, text in enumerate(data.splitlines(), 1)
                  if text.lstrip().startswith(b'"Plural-Forms:')), None)
     return [warning(
-        path, f"Plural-Forms has {catalog.num_plurals} forms but CLDR (Babel) has "
+        path, f"{catalog.num_plurals} forms here, but CLDR (Babel) has "
         f"{cldr.num_plurals} for {catalog.locale}: the catalog's own rule is used, so its "
         f"strings stay right; to follow CLDR, set \"Plural-Forms: {cldr.plural_forms}\" "
         f"and give every plural entry {cldr.num_plurals} forms (msgfmt --check verifies it)",

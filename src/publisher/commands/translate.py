@@ -105,6 +105,9 @@ def run_status(args: argparse.Namespace, out: TextIO) -> int:
 
 def run_review(args: argparse.Namespace, out: TextIO) -> int:
     signers = project_signers(args.project)
+    if signers is not None and args.sign is None:
+        raise ConfigError(error("publisher.toml", "this project requires signed reviews: "
+                                "add --sign KEY (your SSH key)", field="publish.signed_reviews"))
     review = catalogs.plan_review(args.project, args.locale, args.doc, args.by, signers,
                                   signing=args.sign is not None)
     if not review.entries:
