@@ -194,3 +194,17 @@ def test_temporary_files_of_an_interrupted_build_are_removed(tmp_path: Path) -> 
     assert build(project).status == 0
     assert not leftover.exists()
     assert sorted(os.listdir(project / "dist" / "en")) == ["a.html", "a.pdf", "index.html"]
+
+
+def test_a_catalog_over_the_size_limit_is_that_catalogs_error(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {"a.md": GOOD},
+                           config='[project]\nlocales = ["en", "es"]\n[limits]\ncatalog_kb = 1\n')
+    po = project / "locales" / "es" / "LC_MESSAGES" / "a.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                  + "".join(f'msgid "x{i}"\nmsgstr "y{i}"\n\n' for i in range(200)))
+    result = build(project)
+    assert result.status == 1
+    assert ("locales/es/LC_MESSAGES/a.po: error: is 5 kB, more than the limit of 1 kB "
+            "(limits.catalog_kb in publisher.toml)") in result.output
+    assert (project / "dist" / "en" / "a.pdf").exists()

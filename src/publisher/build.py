@@ -21,6 +21,7 @@ from typing import Callable
 
 from .assets import copy_pictures
 from .cache import Cache, no_cache, project_cache
+from .catalog_files import limit_catalog_size
 from .catalogs import interface_policy, load_interface
 from .config import CONFIG_NAME, Config, load_config, with_overrides
 from .dashboard import write_dashboard
@@ -81,6 +82,7 @@ class BuildResult:
 def build(options: BuildOptions,
           progress: Callable[[str, int, int], None] | None = None) -> BuildResult:
     config = with_overrides(load_config(options.project), require=options.require)
+    limit_catalog_size(config.limits.catalog_kb)
     out = check_output_folder(options.project, options.out_dir)
     require_seeds(options.project)
     result = BuildResult()

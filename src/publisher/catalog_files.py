@@ -126,8 +126,22 @@ def parse_catalog(data: bytes, path: str | Path, locale: str | None = None) -> C
     return catalog
 
 
+#: Largest catalog read, in kilobytes (``limits.catalog_kb``; the build sets it from the
+#: configuration in every process that reads catalogs).
+_size_limit_kb = 10_240
+
+
+def limit_catalog_size(kilobytes: int) -> None:
+    global _size_limit_kb
+    _size_limit_kb = kilobytes
+
+
 def read_catalog(path: Path, locale: str | None = None, *, project: Path | None = None) -> Catalog:
     try:
+        if path.stat().st_size > _size_limit_kb * 1024:
+            raise CatalogError(error(shown(path, project), f"is {path.stat().st_size // 1024} kB, "
+                                     f"more than the limit of {_size_limit_kb} kB "
+                                     "(limits.catalog_kb in publisher.toml)"))
         data = path.read_bytes()
     except OSError as exc:
         raise CatalogError(error(shown(path, project), f"cannot read: {exc.strerror}")) from exc

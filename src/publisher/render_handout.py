@@ -18,6 +18,7 @@ from pathlib import Path
 
 import segno
 
+from .catalog_files import limit_catalog_size
 from .catalogs import interface_policy, load_interface
 from .config import Config
 from .assets import resolve_pictures
@@ -74,6 +75,7 @@ _worker: dict[str, object] = {}
 
 def start_worker(project: Path, config: Config) -> None:
     from .render_pdf import PdfRenderer  # WeasyPrint: only where handouts are rendered
+    limit_catalog_size(config.limits.catalog_kb)
     _worker["project"] = project
     _worker["config"] = config
     _worker["html"] = HtmlRenderer(project / "templates", config)
