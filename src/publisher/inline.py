@@ -111,5 +111,7 @@ def to_html(text: str) -> str:
 
 @lru_cache(maxsize=16384)
 def to_plain_text(text: str) -> str:
-    """The words of a segment without markup (titles, metadata, alt text)."""
-    return nh3.clean(to_html(text), tags=set(), clean_content_tags=set(DROPPED_WITH_CONTENT))
+    """The words of a segment without markup (titles, metadata, alt text): text, not
+    HTML, so "Diet & You" is one ``&`` (templates escape it once, where it is written)."""
+    return html.unescape(nh3.clean(to_html(text), tags=set(),
+                                   clean_content_tags=set(DROPPED_WITH_CONTENT)))
