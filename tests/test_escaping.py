@@ -8,12 +8,14 @@ the footer CSS with tinycss2, the PDFs with Poppler's pdftotext and pikepdf.
 
 from __future__ import annotations
 
+import dataclasses
 import gettext
 import io
 import json
 import subprocess
 from datetime import date
 from pathlib import Path
+from xml.etree.ElementTree import Element
 
 import pikepdf
 import pytest
@@ -242,3 +244,37 @@ def test_index_and_manifest_show_one_ampersand(hostile_build):
         root = tinyhtml5.parse((dist / locale / "index.html").read_text(encoding="utf-8"))
         titles = ["".join(h.itertext()) for h in root.iter(f"{XHTML}h3")]
         assert titles == ["Diet & You"], titles
+
+
+# --- license names are interface text, in the page's language or marked -------------------
+
+def license_dd(page: str) -> Element:
+    root = tinyhtml5.parse(page)
+    terms = list(root.iter(f"{XHTML}dt"))
+    [term] = [t for t in terms if t.text in ("License", "Licencia")]
+    return list(root.iter(f"{XHTML}dd"))[terms.index(term)]
+
+
+@pytest.mark.parametrize(("key", "strings", "text", "lang"), [
+    ("public_domain", {("license", "Public domain"): "Dominio público"}, "Dominio público", None),
+    ("public_domain", {}, "Public domain", "en"),            # untranslated: marked English
+    ("cc-by-4.0", {("license", "CC BY 4.0"): "CC BY 4.0"}, "CC BY 4.0", None),
+    ("all_rights_reserved", {}, "all rights reserved", "en"),  # unknown key: the seed's words
+])
+def test_license_names_are_interface_strings_with_their_language(key, strings, text, lang):
+    handout = handout_document()
+    meta = dataclasses.replace(handout.document.meta, license=key)
+    handout = dataclasses.replace(
+        handout, document=dataclasses.replace(handout.document, meta=meta))
+    page = HtmlRenderer(TEMPLATES, Config()).handout(
+        handout, medium="web", translations=translations_of(strings))
+    dd = license_dd(page)
+    assert "".join(dd.itertext()) == text
+    marked = [e.get("lang") for e in dd.iter() if e.get("lang")]
+    assert marked == ([lang] if lang else []), marked
+
+
+def test_license_names_are_extracted_with_their_context(tmp_path):
+    template = catalogs.interface_template(make_project(tmp_path))
+    assert template.get("Public domain", context="license") is not None
+    assert template.get("CC BY-SA 4.0", context="license") is not None

@@ -23,14 +23,26 @@ from typing import Any, Callable
 from markupsafe import Markup, escape
 
 
-def _formatted(translated: str, source: str, variables: dict[str, Any]) -> Markup:
+class InterfaceText(Markup):
+    """An escaped interface string; ``translated`` is False when the source (English)
+    string is shown, so a template can mark it ``lang="en"`` on another language's page."""
+    translated: bool = True
+
+
+def _formatted(translated: str, source: str, variables: dict[str, Any]) -> InterfaceText:
+    # gettext returns the msgid object itself when it has no translation.
+    candidates = ((translated, translated is not source), (source, False))
     # Jinja's newstyle gettext always %-formats, even without variables ("%%" is "%").
-    for text in (translated, source):
+    for text, is_translation in candidates:
         try:
-            return escape(text) % variables   # Markup % escapes every value
+            result = InterfaceText(escape(text) % variables)  # Markup % escapes the values
         except (KeyError, ValueError, TypeError):
             continue
-    return escape(source)
+        result.translated = is_translation
+        return result
+    result = InterfaceText(escape(source))
+    result.translated = False
+    return result
 
 
 @dataclass(frozen=True)
@@ -39,25 +51,25 @@ class EscapedGettext:
     text marked safe (the signatures of Jinja's newstyle gettext)."""
     translations: gettext.NullTranslations
 
-    def gettext(self, message: str, **variables: Any) -> Markup:
+    def gettext(self, message: str, **variables: Any) -> InterfaceText:
         return _formatted(self.translations.gettext(message), message, variables)
 
-    def ngettext(self, singular: str, plural: str, num: int, **variables: Any) -> Markup:
+    def ngettext(self, singular: str, plural: str, num: int, **variables: Any) -> InterfaceText:
         variables.setdefault("num", num)
         source = singular if num == 1 else plural
         return _formatted(self.translations.ngettext(singular, plural, num), source, variables)
 
-    def pgettext(self, context: str, message: str, **variables: Any) -> Markup:
+    def pgettext(self, context: str, message: str, **variables: Any) -> InterfaceText:
         return _formatted(self.translations.pgettext(context, message), message, variables)
 
     def npgettext(self, context: str, singular: str, plural: str, num: int,
-                  **variables: Any) -> Markup:
+                  **variables: Any) -> InterfaceText:
         variables.setdefault("num", num)
         source = singular if num == 1 else plural
         return _formatted(self.translations.npgettext(context, singular, plural, num),
                           source, variables)
 
-    def callables(self) -> dict[str, Callable[..., Markup]]:
+    def callables(self) -> dict[str, Callable[..., InterfaceText]]:
         """The template globals, under the names Babel's Jinja extractor looks for."""
         return {"_": self.gettext, "gettext": self.gettext, "ngettext": self.ngettext,
                 "pgettext": self.pgettext, "npgettext": self.npgettext}
