@@ -20,28 +20,40 @@ from typing import Any
 from .config import Config
 from .locales import direction, human_size, native_name
 from .render_html import Alternate, HtmlRenderer
-from .write_dist import Manifest, ManifestEntry, write_file
+from .write_dist import Manifest, ManifestEntry, read_manifest, write_file
 
 #: Below this many handouts a language index lists them without topic sections.
 MIN_HANDOUTS_FOR_TOPICS = 2
 
 
 def write_site(out: Path, project: Path, config: Config, manifest: Manifest,
-               interface: dict[str, gettext.NullTranslations] | None = None) -> None:
+               interface: dict[str, gettext.NullTranslations] | None = None) -> list[str]:
+    """Write the site pages from what this build published; the pages written.
+
+    Only published handouts and languages are linked.  A language that was published
+    before (its index is on disk, from the previous manifest or the configuration)
+    and has nothing published now gets an index that links no handout, so no old
+    bookmark or link lands on a list of deleted files.
+    """
     renderer = HtmlRenderer(project / "templates", config)
     interface = interface or {}
     by_locale: dict[str, list[ManifestEntry]] = {}
     for entry in manifest.handouts:
         by_locale.setdefault(entry.locale, []).append(entry)
     locales = published_locales(config, by_locale)
-    for locale in locales:
+    dropped = [loc for loc in dict.fromkeys([*config.locales, *previous_locales(out)])
+               if loc not in by_locale and (out / loc / "index.html").is_file()]
+    written = []
+    for locale in [*locales, *dropped]:
         translations = interface.get(locale, gettext.NullTranslations())
         alternates = tuple(Alternate(other, native_name(other), f"../{other}/index.html")
                            for other in locales if other != locale)
         page = renderer.index(locale, translations=translations,
-                              groups=topic_groups(by_locale[locale], locale),
+                              groups=topic_groups(by_locale[locale], locale)
+                              if locale in by_locale else [],
                               alternates=alternates)
         write_file(out, f"{locale}/index.html", page)
+        written.append(f"{locale}/index.html")
     chooser_locale = config.source_language
     languages = [{"locale": loc, "name": native_name(loc), "dir": direction(loc),
                   "href": f"{loc}/index.html"} for loc in locales]
@@ -50,6 +62,13 @@ def write_site(out: Path, project: Path, config: Config, manifest: Manifest,
                                                          gettext.NullTranslations()),
                               languages=languages)
     write_file(out, "index.html", page)
+    return [*written, "index.html"]
+
+
+def previous_locales(out: Path) -> list[str]:
+    """The languages the previous build published (its manifest, still on disk)."""
+    return sorted({entry.locale for entry in read_manifest(out).handouts
+                   if re.fullmatch(r"[A-Za-z0-9_-]+", entry.locale)})
 
 
 def published_locales(config: Config, by_locale: dict[str, list[ManifestEntry]]) -> list[str]:
