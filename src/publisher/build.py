@@ -359,6 +359,7 @@ def _start_worker(project: Path, config: Config) -> None:
     _worker["config"] = config
     _worker["html"] = HtmlRenderer(project / "templates", config)
     _worker["pdf"] = PdfRenderer([project / "templates", project / "seeds" / "assets"])
+    _worker["interface"] = {}  # another build (or project) in this process: read them again
 
 
 def _worker_interface(project: Path, locale: str) -> gettext.NullTranslations:

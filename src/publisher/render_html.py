@@ -142,9 +142,10 @@ class HtmlRenderer:
     def index(self, locale: str, *, translations: gettext.NullTranslations,
               groups: list[dict[str, Any]], alternates: tuple[Alternate, ...]) -> str:
         return self.page("index.html", locale, translations, medium="web",
-                            groups=groups, alternates=alternates)
+                         groups=groups, alternates=alternates,
+                         source_language=self.config.source_language)
 
     def languages(self, locale: str, *, translations: gettext.NullTranslations,
                   languages: list[dict[str, str]]) -> str:
         return self.page("languages.html", locale, translations, medium="web",
-                            languages=languages)
+                         languages=languages)
