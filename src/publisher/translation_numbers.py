@@ -51,8 +51,6 @@ from .inline import IMAGE, LINK
 #: Characters that group digits in every language that uses a space to group them,
 #: and that nobody types between two separate numbers.
 NO_BREAK_SPACES = "\u00a0\u202f\u2009"
-SPACES = " " + NO_BREAK_SPACES
-MINUS_SIGNS = "-\u2212"
 ARABIC_DECIMAL, ARABIC_GROUP = "\u066b", "\u066c"
 #: What is not read for numbers: web and e-mail addresses, printf/brace placeholders.
 _NOT_TEXT = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
