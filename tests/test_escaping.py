@@ -278,3 +278,29 @@ def test_license_names_are_extracted_with_their_context(tmp_path):
     template = catalogs.interface_template(make_project(tmp_path))
     assert template.get("Public domain", context="license") is not None
     assert template.get("CC BY-SA 4.0", context="license") is not None
+
+
+# --- in a real browser: nothing a msgstr wrote runs ----------------------------------------
+
+def test_no_hostile_interface_string_runs_in_chromium(tmp_path):
+    """Every page with the hostile msgstrs in Debian's chromium: every element gets
+    mouseover, focus and click events; no alert() is ever raised and no script runs."""
+    from test_browser import CHROMIUM, CHROMIUM_ARGS, sync_api
+    dialogs: list[str] = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(java_script_enabled=True)
+            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+            for name, html in pages(HOSTILE).items():
+                path = tmp_path / f"{name}.html"
+                path.write_text(html, encoding="utf-8")
+                page.goto(path.as_uri())
+                page.evaluate("""() => { for (const e of document.querySelectorAll('*')) {
+                    for (const type of ['mouseover', 'focus', 'click'])
+                        e.dispatchEvent(new Event(type, {bubbles: false})); } }""")
+                page.wait_for_timeout(100)
+                assert page.evaluate("document.scripts.length") == 0, name
+        finally:
+            browser.close()
+    assert dialogs == []
