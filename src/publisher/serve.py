@@ -111,6 +111,11 @@ class DistServer(ThreadingHTTPServer):
     request_queue_size = LISTEN_QUEUE
     daemon_threads = True
 
+    def handle_error(self, request, client_address) -> None:
+        # A browser that closes a tab mid-download is not an error worth a traceback.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
 
 def is_loopback(host: str) -> bool:
     if host == "localhost":
