@@ -8,6 +8,7 @@ import http.client
 import os
 import socket
 import statistics
+import struct
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -123,3 +124,21 @@ def test_two_hundred_concurrent_clients_all_get_their_pages(served: int, capsys)
               f" p99 {p99 * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms")
     assert p99 < 2.0, p99   # before: 188 of 60,000 failed, p99 1.45 s, max 12 s
     assert LISTEN_QUEUE >= 1024
+
+
+def test_a_client_that_leaves_mid_download_is_no_traceback(tmp_path: Path, capfd) -> None:
+    (tmp_path / "big.pdf").write_bytes(b"%PDF-1.7\n" + b"x" * 20_000_000)
+    server = make_server(tmp_path, port=0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with socket.create_connection(server.server_address, timeout=10) as sock:
+            sock.sendall(b"GET /big.pdf HTTP/1.0\r\n\r\n")
+            sock.recv(1000)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # RST
+        time.sleep(0.5)
+        assert get(server.server_address[1], "/big.pdf", "HEAD")[0] == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "Traceback" not in capfd.readouterr().err
