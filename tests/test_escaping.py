@@ -165,6 +165,17 @@ def test_css_string_round_trips_through_a_css_parser(text):
     assert token.type == "string" and token.value == text.replace("\x00", "\ufffd")
 
 
+def test_a_msgstr_with_a_stray_percent_sign_is_no_crash():
+    gettext_ = EscapedGettext(translations_of({
+        (None, "Source"): "Fuente 100% & más",
+        (None, "Last reviewed: %(date)s"): "Revisado: %(date)s al 100%",
+        (None, "%(num)s page"): "%(num)s página %"}))
+    assert gettext_.gettext("Source") == "Fuente 100% &amp; más"
+    reviewed = gettext_.gettext("Last reviewed: %(date)s", date="15 de enero")
+    assert reviewed == "Last reviewed: 15 de enero" and not reviewed.translated
+    assert gettext_.ngettext("%(num)s page", "%(num)s pages", 1) == "1 page"
+
+
 def test_escaped_gettext_escapes_values_and_keeps_plural_numbers():
     gettext_ = EscapedGettext(translations_of({(None, "Hello %(name)s"): "Hola <%(name)s>"}))
     assert gettext_.gettext("Hello %(name)s", name="<b>&") == "Hola &lt;&lt;b&gt;&amp;&gt;"

@@ -6,9 +6,10 @@ close the attribute it is written into, and ``Hojas<img src=x onerror=…>`` wou
 live tag.  The callables here escape the translated text and every ``%(name)s``
 value, then mark the result safe, so only the markup our templates write is markup.
 
-A msgstr whose placeholders do not fit the values (a bare ``%``, a misspelt name)
-is not worth a crash: the source string is used instead, as gettext does for a
-missing translation.  The translation checks report such entries to the translator.
+A msgstr whose placeholders do not fit the values (a misspelt name, a stray ``%``
+beside a placeholder) is not worth a crash: the source string is used instead, as
+gettext does for a missing translation.  A string with no values to put in is shown
+as written, so a bare "100%" is "100%".
 
 `css_string` is the same promise for text written into a stylesheet (the PDF's
 localized "Page X of Y" footer): a quoted CSS string nothing can leave.
@@ -17,6 +18,7 @@ localized "Page X of Y" footer): a quoted CSS string nothing can leave.
 from __future__ import annotations
 
 import gettext
+import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -29,15 +31,21 @@ class InterfaceText(Markup):
     translated: bool = True
 
 
+_PLACEHOLDER = re.compile(r"%\(\w*\)|%[-+ #0-9.]*[sdifeEgGxXorac]")
+
+
 def _formatted(translated: str, source: str, variables: dict[str, Any]) -> InterfaceText:
     # gettext returns the msgid object itself when it has no translation.
     candidates = ((translated, translated is not source), (source, False))
-    # Jinja's newstyle gettext always %-formats, even without variables ("%%" is "%").
     for text, is_translation in candidates:
         try:
+            # Jinja's newstyle gettext always %-formats, even without values ("%%": "%").
             result = InterfaceText(escape(text) % variables)  # Markup % escapes the values
         except (KeyError, ValueError, TypeError):
-            continue
+            if variables or _PLACEHOLDER.search(text):
+                continue    # placeholders that do not fit: the source string instead
+            # No value to put in and no placeholder: a bare "%" ("100%") means itself.
+            result = InterfaceText(escape(text.replace("%%", "%")))
         result.translated = is_translation
         return result
     result = InterfaceText(escape(source))
