@@ -211,8 +211,15 @@ GOOD_HTML = """\
 """
 
 
+def with_images(folder: Path) -> Path:
+    """The pictures GOOD_HTML shows, beside it (a missing one is an html-link error)."""
+    for name in ("logo.png", "icon.png"):
+        (folder / name).write_bytes(b"\x89PNG\r\n\x1a\n")
+    return folder
+
+
 def test_good_html_passes(tmp_path: Path) -> None:
-    path = tmp_path / "good.html"
+    path = with_images(tmp_path) / "good.html"
     path.write_text(GOOD_HTML, encoding="utf-8")
     assert check_html(path) == []
 
@@ -233,7 +240,7 @@ def test_good_html_passes(tmp_path: Path) -> None:
 def test_broken_html_is_reported(old: str, new: str, expected: str, line: int | None,
                                  tmp_path: Path) -> None:
     assert old in GOOD_HTML
-    path = tmp_path / "bad.html"
+    path = with_images(tmp_path) / "bad.html"
     path.write_text(GOOD_HTML.replace(old, new), encoding="utf-8")
     problems = check_html(path)
     assert [(p.check, p.line) for p in problems] == [(expected, line)], problems
@@ -242,6 +249,7 @@ def test_broken_html_is_reported(old: str, new: str, expected: str, line: int | 
 
 def test_check_paths_recurses_and_reports_missing(good_bytes: bytes, tmp_path: Path) -> None:
     (tmp_path / "es").mkdir()
+    with_images(tmp_path / "es")
     (tmp_path / "es" / "a.pdf").write_bytes(good_bytes)
     (tmp_path / "es" / "a.html").write_text(GOOD_HTML.replace("<html lang=\"es\" dir=\"ltr\">",
                                                               "<html>"), encoding="utf-8")

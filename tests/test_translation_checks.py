@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from publisher.translation_checks import CHECKS, check_message
+from publisher.translation_checks import CHECKS, CheckContext, check_message, numbers
+from publisher.translation_numbers import numbers_in, notation
 
 GOOD = [
     ("Take **500 mg** twice a day.", "Tome **500 mg** dos veces al día."),
@@ -76,3 +77,93 @@ def test_an_untranslated_entry_is_not_checked():
 def test_every_check_has_a_unique_short_id():
     ids = [check.id for check in CHECKS]
     assert len(ids) == len(set(ids)) and all(i.isidentifier() for i in ids)
+
+
+# --- numbers: what a pharmacist expects -------------------------------------------------
+# (source, translation language, translation, passes?) — each side read in its own notation.
+NUMBER_CASES = [
+    # Changed, added or dropped numbers fail.
+    ("Take 5 mg a day.", "es", "Tome 50 mg al día.", False),
+    ("Take 1 tablet.", "es", "Tome 10 tabletas.", False),
+    ("Every 12 hours.", "es", "Cada 120 horas.", False),
+    ("Take it with food.", "es", "Tómelo con 2 comidas.", False),        # added
+    ("Take 2 tablets with food.", "es", "Tome las tabletas con comida.", False),  # dropped
+    ("Take 2.5 mg.", "es", "Tome 25 mg.", False),
+    ("Take 2.5 mg.", "es", "Tome 2,50 mg y 2 más.", False),
+    ("Call 1-800-422-6237.", "es", "Llame al 1-800-422-6273.", False),   # transposed digits
+    ("Call 555-0100.", "es", "Llame al 555-100.", False),                # a phone's leading 0
+    ("Women aged 65 and older", "es", "Mujeres de 56 años o más", False),
+    ("Store below -20 °C.", "es", "Guárdelo por debajo de 20 °C.", False),  # lost minus
+    ("Take ½ tablet.", "es", "Tome una tableta.", False),                # dropped fraction
+    ("A dose of 1,000 mg.", "es", "Una dosis de 1,000 mg.", False),      # es "1,000" is one
+    ("A dose of 1.5 mg.", "es", "Una dosis de 1.500 mg.", False),        # es "1.500" is 1500
+    ("Take 2.5 mg.", "ar", "تناول ٢٥ ملغ.", False),                      # Arabic-Indic 25
+    # The same values in the translation's own notation pass.
+    ("Take 2.5 mg.", "es", "Tome 2,5 mg.", True),
+    ("Take 2.5 mg.", "es", "Tome 2.5 mg.", True),    # "2.5" is not Spanish grouping: as written
+    ("Up to 4,000 units.", "es", "Hasta 4.000 unidades.", True),
+    ("Up to 4,000 units.", "es", "Hasta 4000 unidades.", True),
+    ("Up to 4,000 units.", "fr", "Jusqu’à 4 000 unités.", True),
+    ("Up to 4,000 units.", "fr", "Jusqu’à 4\u202f000 unités.", True),  # narrow no-break space
+    ("Up to 4,000 units.", "de-CH", "Bis zu 4'000 Einheiten.", True),
+    ("Up to 1,234.5 mL.", "es", "Hasta 1.234,5 mL.", True),
+    ("Call 555-0100.", "es", "Llame al 555-0100.", True),
+    ("Call 1-800-422-6237.", "es", "Llame al 1-800-422-6237.", True),
+    ("Come at 8:30.", "es", "Venga a las 8:30.", True),
+    ("For 2-3 weeks.", "es", "Durante 2 a 3 semanas.", True),
+    ("For 2–3 weeks.", "es", "Durante 2-3 semanas.", True),
+    ("A fever of 100.4 °F (38 °C).", "es", "Fiebre de 100,4 °F (38 °C).", True),
+    ("Store below −20 °C.", "es", "Guárdelo por debajo de -20 °C.", True),
+    ("About 50% of patients.", "fr", "Environ 50 % des patients.", True),
+    ("Take 0.5 mg.", "es", "Tome 0,5 mg.", True),
+    ("Take ½ tablet.", "es", "Tome ½ tableta.", True),
+    ("Take 2.5 mg.", "ar", "تناول ٢٫٥ ملغ.", True),                     # Arabic-Indic, ٫
+    ("Take 2.5 mg.", "fa", "۲٫۵ میلی‌گرم مصرف کنید.", True),               # Persian digits
+    ("Call 555-0100.", "ar", "اتصل على ٥٥٥-٠١٠٠.", True),
+    ("Take 500 mg.", "zh-Hans", "服用５００ mg。", True),                  # full-width digits
+    ("On January 15, 2026.", "es", "El 15 de enero de 2026.", True),      # reordered date
+    ("Read [page 2](https://x.org/p2) on day 3.", "es",
+     "Lea [la página 2](https://x.org/p2) el día 3.", True),
+    ("Page %(page)s of %(pages)s", "es", "Página %(page)s de %(pages)s", True),
+]
+
+
+@pytest.mark.parametrize(("source", "locale", "translation", "passes"), NUMBER_CASES,
+                         ids=[f"{c[0]}->{c[2]}" for c in NUMBER_CASES])
+def test_numbers_are_compared_as_values_in_each_languages_notation(
+        source, locale, translation, passes):
+    found = [m for check, m in check_message(source, translation, locale=locale)
+             if check == "numbers"]
+    assert (found == []) == passes, found
+
+
+def test_numbers_in_link_targets_are_the_links_checks_business():
+    assert numbers("See [a](https://x.org/2024/a).", "Vea [a](https://x.org/2025/a).",
+                   CheckContext("en", "es")) == []
+
+
+def test_a_copied_number_that_means_another_value_says_how_to_write_it():
+    [message] = numbers("A dose of 1,000 mg.", "Una dosis de 1,000 mg.",
+                        CheckContext("en", "es"))
+    assert message == ("numbers differ from the source: '1,000' (1000) is missing;"
+                       " '1,000' (1) is not in the source: in es '1,000' reads as 1;"
+                       " write '1.000' for 1000")
+
+
+def test_one_message_names_every_number_that_differs():
+    assert numbers("Take 5 mg for 12 hours.", "Tome 50 mg durante 120 horas.",
+                   CheckContext("en", "es")) == [
+        "numbers differ from the source: 5 is missing; 12 is missing;"
+        " 50 is not in the source; 120 is not in the source"]
+
+
+def test_without_a_locale_the_translation_is_read_as_the_source_language():
+    assert numbers("Take 2.5 mg.", "Tome 2,5 mg.") != []
+    assert check_message("Take 2.5 mg.", "Tome 2,5 mg.", locale="es") == []
+
+
+def test_notation_comes_from_babel():
+    assert (notation("es").decimal, notation("es").group) == (",", ".")
+    assert notation("fr").group == "\u202f" and " " in notation("fr").groups
+    assert "\u066b" in notation("fa").decimals
+    assert [str(t.value) for t in numbers_in("2,5 y 4.000", notation("es"))] == ["2.5", "4000"]

@@ -91,6 +91,6 @@ def preflight(handout: LocalizedDocument, html: str | None, pdf: bytes | None, *
                             f"(not published): {problem.message}"
                             + (f" (line {problem.line} of the {kind})" if problem.line else ""))
                 for problem in (check(path, min_text_pt=min_text_pt) if check is check_pdf
-                                else check(path))
+                                else check(path, alone=True))
                 if problem.is_error)
     return found

@@ -32,10 +32,6 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "abbr": {"title"},
 DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed",
                                   "template", "noscript", "svg", "math"})
 
-# [text](target "title"): kept for the translation checks, which strip link targets
-# from text before Translate Toolkit's URL check reads it.
-LINK = re.compile(r"(?<!!)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?(?P<href>(?:[^()\s<>]|\([^()\s]*\))*)>?"
-                  r"(?:\s+\"[^\"]*\")?\s*\)")
 RAW_TAG = re.compile(r"<\s*(?P<name>[a-zA-Z][\w-]*)(?P<attrs>[^>]*)>")
 EVENT_ATTR = re.compile(r"\bon[a-z]+\s*=", re.I)
 ENTITY_LIKE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
@@ -169,6 +165,19 @@ def links(text: str) -> list[tuple[str, str]]:
             for span in link_spans(text) if span.token.type == "link_open"]
 
 
+def without_link_targets(text: str) -> str:
+    """``text`` with each link and picture reduced to its label (the ``[`` and the
+    destination part dropped): what a check of the words should read."""
+    text = _NEWLINES.sub("\n", text).replace("\0", "\ufffd")
+    edits = []
+    for span in link_spans(text):
+        opener = 2 if span.token.type == "image" else 1
+        edits += [(span.start, span.start + opener), (span.label_end, span.end)]
+    for start, end in sorted(edits, reverse=True):
+        text = text[:start] + text[end:]
+    return text
+
+
 def link_targets(text: str) -> list[str]:
     """The targets of the links (not pictures) in ``text``, in order."""
     return [href for _, href in links(text)]
@@ -239,7 +248,8 @@ def to_html(text: str) -> str:
 
 @lru_cache(maxsize=16384)
 def to_plain_text(text: str) -> str:
-    """The words of a segment without markup (titles, metadata, alt text)."""
+    """The words of a segment without markup (titles, metadata, alt text): text, not
+    HTML, so "Diet & You" is one ``&`` (templates escape it once, where it is written)."""
     return html.unescape(nh3.clean(to_html(text), tags=set(),
                                    clean_content_tags=set(DROPPED_WITH_CONTENT)))
 

@@ -8,7 +8,6 @@ the PDF (it links ``print.css``), ``medium="web"`` is the self-contained handout
 from __future__ import annotations
 
 import gettext
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,14 +20,9 @@ from markupsafe import Markup
 from .config import Config
 from .errors import RenderError, error
 from .inline import links, to_html, to_plain_text
+from .interface_text import EscapedGettext, css_string
 from .locales import babel_locale, direction
 from .model import LocalizedDocument, segments
-
-LICENSES = {
-    "public_domain": "Public domain",
-    "cc-by-4.0": "CC BY 4.0",
-    "cc-by-sa-4.0": "CC BY-SA 4.0",
-}
 
 
 @dataclass(frozen=True)
@@ -74,10 +68,6 @@ def paper_links(handout: LocalizedDocument) -> list[PaperLink]:
     return list(seen.values())
 
 
-def css_string(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
-
-
 def page_css(config: Config, translations: gettext.NullTranslations, dir_: str) -> str:
     """The print variant's sizes and the localized "Page X of Y" as CSS."""
     size = config.size
@@ -117,7 +107,6 @@ class HtmlRenderer:
             plain=to_plain_text,
             direction=direction,
             short_url=short_url,
-            license=lambda key: LICENSES.get(key, key.replace("_", " ")),
         )
         self.web_css = Markup("\n".join(
             (templates / name).read_text(encoding="utf-8")
@@ -125,7 +114,9 @@ class HtmlRenderer:
 
     def page(self, name: str, locale: str, translations: gettext.NullTranslations,
                 **context: Any) -> str:
-        self.env.install_gettext_translations(translations, newstyle=True)
+        # Interface strings are text: escaped, never trusted as markup (interface_text).
+        self.env.globals.update(EscapedGettext(translations).callables())
+        self.env.newstyle_gettext = True  # type: ignore[attr-defined]
         self.env.filters["date"] = lambda d: format_date(d, "long", locale=babel_locale(locale))
         dir_ = direction(locale)
         try:
@@ -150,9 +141,10 @@ class HtmlRenderer:
     def index(self, locale: str, *, translations: gettext.NullTranslations,
               groups: list[dict[str, Any]], alternates: tuple[Alternate, ...]) -> str:
         return self.page("index.html", locale, translations, medium="web",
-                            groups=groups, alternates=alternates)
+                         groups=groups, alternates=alternates,
+                         source_language=self.config.source_language)
 
     def languages(self, locale: str, *, translations: gettext.NullTranslations,
                   languages: list[dict[str, str]]) -> str:
         return self.page("languages.html", locale, translations, medium="web",
-                            languages=languages)
+                         languages=languages)

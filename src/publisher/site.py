@@ -39,7 +39,8 @@ def write_site(writer: DistWriter, project: Path, config: Config, manifest: Mani
         alternates = tuple(Alternate(other, native_name(other), f"../{other}/index.html")
                            for other in locales if other != locale)
         page = renderer.index(locale, translations=translations,
-                              groups=topic_groups(by_locale[locale], locale),
+                              groups=topic_groups(by_locale[locale], locale)
+                              if locale in by_locale else [],
                               alternates=alternates)
         writer.write_page(f"{locale}/index.html", page)
     chooser_locale = config.source_language

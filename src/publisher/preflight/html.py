@@ -1,4 +1,5 @@
-"""Preflight of built HTML pages: language, title, headings, images, no script.
+"""Preflight of built HTML pages: language, title, headings, images, no script, and no
+local link or image that points at a missing file or a missing fragment.
 
 Each check is a plain function ``(doc) -> problems`` listed in ``HTML_CHECKS``.
 """
@@ -8,8 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from ..errors import Problem, error
 from .pdf import skipped_levels
@@ -34,6 +37,13 @@ class HtmlDoc:
 
     def find(self, *names: str) -> list[HtmlTag]:
         return [tag for tag in self.tags if tag.name in names]
+
+    @property
+    def fragments(self) -> frozenset[str]:
+        """What ``#x`` can point at: every id, and the name of every <a name>."""
+        return frozenset(value for tag in self.tags
+                         for key, value in tag.attrs.items()
+                         if value and (key == "id" or (key == "name" and tag.name == "a")))
 
     def problem(self, check: str, message: str, line: int | None = None) -> Problem:
         return error(self.path, message, line=line, check=check)
@@ -136,15 +146,85 @@ def check_html_script(doc: HtmlDoc) -> list[Problem]:
     return problems
 
 
+#: Attributes that load or link another local file (``srcset`` lists several).
+LINK_ATTRIBUTES = frozenset({"href", "src", "poster", "data", "srcset"})
+
+
+def local_targets(tag: HtmlTag) -> list[tuple[str, str]]:
+    """``(attribute, address)`` of every relative address on the tag."""
+    found = []
+    for name, value in tag.attrs.items():
+        if name not in LINK_ATTRIBUTES or value is None:
+            continue
+        addresses = [part.strip().split()[0] for part in value.split(",") if part.strip()] \
+            if name == "srcset" else [value.strip()]
+        for address in addresses:
+            parts = urlsplit(address)
+            if not parts.scheme and not parts.netloc:
+                found.append((name, address))
+    return found
+
+
+@lru_cache(maxsize=256)
+def _fragments_of(path: Path, modified: int) -> frozenset[str]:
+    return read_html(path).fragments
+
+
+def missing_target(page: Path, address: str, own_fragments: frozenset[str]) -> str | None:
+    """Why ``address`` (relative to ``page``) leads nowhere, or None when it is there."""
+    parts = urlsplit(address)
+    if not parts.path:  # "#x" or "" or "?q": this page
+        if parts.fragment and unquote(parts.fragment) not in own_fragments:
+            return f"no element with id {unquote(parts.fragment)!r} in this page"
+        return None
+    target = page.parent / unquote(parts.path)
+    if parts.path.endswith("/") or target.is_dir():
+        target = target / "index.html"  # what a static web server serves for a folder
+    if not target.is_file():
+        return "points at a missing file"
+    if parts.fragment and target.suffix.lower() in (".html", ".htm"):
+        try:
+            fragments = _fragments_of(target.resolve(), target.stat().st_mtime_ns)
+        except (OSError, UnicodeDecodeError):
+            return None
+        if unquote(parts.fragment) not in fragments:
+            return f"no element with id {unquote(parts.fragment)!r} in {parts.path}"
+    return None
+
+
+def check_html_links(doc: HtmlDoc) -> list[Problem]:
+    own = doc.fragments
+    problems = []
+    for tag in doc.tags:
+        for name, address in local_targets(tag):
+            why = missing_target(doc.path, address, own)
+            if why:
+                problems.append(doc.problem(
+                    "html-link", f"<{tag.name} {name}={address!r}> {why}", tag.line))
+    return problems
+
+
+def check_html_fragments(doc: HtmlDoc) -> list[Problem]:
+    """In-page links only: what can be checked of a page before its site exists."""
+    own = doc.fragments
+    return [doc.problem("html-link", f"<{tag.name} {name}={address!r}> {why}", tag.line)
+            for tag in doc.tags for name, address in local_targets(tag)
+            if not urlsplit(address).path and (why := missing_target(doc.path, address, own))]
+
+
 HTML_CHECKS: list[Callable[[HtmlDoc], list[Problem]]] = [
     check_html_lang, check_html_title, check_html_h1, check_html_heading_levels,
-    check_html_heading_empty, check_html_img_alt, check_html_script,
+    check_html_heading_empty, check_html_img_alt, check_html_script, check_html_links,
 ]
+#: The checks of one page on its own, as the build runs them before the page is in
+#: its site (the PDF, the other languages and the index are written later).
+PAGE_CHECKS = [*HTML_CHECKS[:-1], check_html_fragments]
 
 
-def check_html(path: Path) -> list[Problem]:
+def check_html(path: Path, *, alone: bool = False) -> list[Problem]:
     try:
         doc = read_html(Path(path))
     except (OSError, UnicodeDecodeError) as exc:
         return [error(path, f"cannot read HTML: {exc}", check="html-read")]
-    return [problem for check in HTML_CHECKS for problem in check(doc)]
+    return [problem for check in (PAGE_CHECKS if alone else HTML_CHECKS)
+            for problem in check(doc)]
