@@ -173,12 +173,13 @@ def test_two_seeds_with_one_slug_or_a_reserved_slug_are_errors(tmp_path: Path) -
     assert "Patient handouts" in (project / "dist" / "en" / "index.html").read_text()
 
 
-def test_site_pages_of_a_language_that_drops_out_are_removed(tmp_path: Path) -> None:
+def test_site_pages_of_a_language_no_longer_served_are_removed(tmp_path: Path) -> None:
     project = make_project(tmp_path, {"a.md": GOOD, "b.md": seed("Beta", language="es")},
                            config='[project]\nlocales = ["en", "es"]\n')
     assert build(project, "--require", "draft").status == 0
     assert (project / "dist" / "es" / "index.html").exists()
     (project / "seeds" / "b.md").unlink()
+    (project / "publisher.toml").write_text('[project]\nlocales = ["en"]\n')
     assert build(project, "--require", "draft").status == 0
     assert not (project / "dist" / "es").exists()
     assert "es/index.html" not in (project / "dist" / "index.html").read_text()

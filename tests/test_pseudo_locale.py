@@ -29,7 +29,7 @@ from babel.dates import format_date
 from babel.messages.pofile import read_po, write_po
 
 from publisher import catalogs
-from publisher.inline import LINK
+from publisher.inline import link_spans
 from publisher.locales import babel_locale, human_size, native_name
 
 from conftest import make_project, run_cli, seed
@@ -80,8 +80,13 @@ def accented(text: str) -> str:
 
 
 def pseudo(msgid: str) -> str:
-    with_links = LINK.sub(lambda m: m.group(0).replace(
-        f"[{m.group('text')}]", f"[«{m.group('text')}»]", 1), msgid)
+    """The link labels marked too: a link's words are words of the page."""
+    with_links = msgid
+    for span in sorted(link_spans(msgid), key=lambda s: s.start, reverse=True):
+        if span.token.type == "link_open":
+            label = with_links[span.start + 1:span.label_end]
+            with_links = (with_links[:span.start + 1] + f"«{label}»"
+                          + with_links[span.label_end:])
     return f"«{accented(with_links)}»"
 
 
@@ -114,6 +119,9 @@ def pseudo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert run_cli("update", "--project", str(project)).status == 0
     for path in sorted((project / "locales").glob("*/LC_MESSAGES/*.po")):
         pseudo_translate(path)
+    for locale in LOCALES:  # the notices a patient reads are used only once reviewed
+        assert run_cli("review", "--project", str(project), "--locale", locale,
+                       "--doc", "messages", "--by", "Test Reviewer", "--yes").status == 0
     result = run_cli("build", "--project", str(project), "--jobs", "2",
                      "--require", "translated")
     assert result.status == 0, result.output

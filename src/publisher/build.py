@@ -82,13 +82,13 @@ class BuildResult:
 def build(options: BuildOptions,
           progress: Callable[[str, int, int], None] | None = None) -> BuildResult:
     config = with_overrides(load_config(options.project), require=options.require)
-    limit_catalog_size(config.limits.catalog_kb)
     out = check_output_folder(options.project, options.out_dir)
     require_seeds(options.project)
     result = BuildResult()
     cache = project_cache(options.project, code_hash()) if options.cache else no_cache()
     previous = read_previous(out)
     writer = DistWriter(out)
+    catalog_limit = limit_catalog_size(config.limits.catalog_kb)
     workers = 1 if options.scheduler else (options.jobs or os.cpu_count() or 1)
     try:
         with local_workers(workers, options.project, config,
@@ -106,13 +106,15 @@ def build(options: BuildOptions,
                 write_stage(writer, rendered, result)
         keep_last_good(out, previous, result)
         result.manifest.handouts.sort(key=lambda e: (e.locale, e.slug))
-        write_site(writer, options.project, config, result.manifest, interface)
+        write_site(writer, options.project, config, result.manifest, interface,
+                   previous.manifest.pages)
         write_dashboard(writer, options.project, config, planned.rows, interface)
         finish(out, writer, previous, result)
     except OSError as exc:
         raise output_error(out, exc) from exc
     finally:
         writer.close()
+        limit_catalog_size(catalog_limit)
     if not options.locales:
         cache.prune()
     return result

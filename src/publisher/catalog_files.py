@@ -131,9 +131,11 @@ def parse_catalog(data: bytes, path: str | Path, locale: str | None = None) -> C
 _size_limit_kb = 10_240
 
 
-def limit_catalog_size(kilobytes: int) -> None:
+def limit_catalog_size(kilobytes: int) -> int:
+    """Set the limit; the previous one."""
     global _size_limit_kb
-    _size_limit_kb = kilobytes
+    previous, _size_limit_kb = _size_limit_kb, kilobytes
+    return previous
 
 
 def read_catalog(path: Path, locale: str | None = None, *, project: Path | None = None) -> Catalog:

@@ -40,7 +40,8 @@ def _pairs(message: Message, catalog: Catalog) -> Iterable[tuple[str, str]]:
 def message_problems(message: Message, catalog: Catalog, path: str | Path) -> list[Problem]:
     found = []
     for source, translation in _pairs(message, catalog):
-        for check_id, text in check_message(source, translation):
+        for check_id, text in check_message(source, translation,
+                                            locale=catalog.locale_identifier):
             found.append(error(path, text, line=message.lineno, check=check_id))
     return found
 

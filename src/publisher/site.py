@@ -15,7 +15,7 @@ import gettext
 import re
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from .config import Config
 from .locales import direction, human_size, native_name
@@ -27,14 +27,23 @@ MIN_HANDOUTS_FOR_TOPICS = 2
 
 
 def write_site(writer: DistWriter, project: Path, config: Config, manifest: Manifest,
-               interface: dict[str, gettext.NullTranslations] | None = None) -> None:
+               interface: dict[str, gettext.NullTranslations] | None = None,
+               previous_pages: Iterable[str] = ()) -> None:
+    """The site's pages, linking only what this build published.
+
+    A configured language that had an index before and has nothing published now
+    keeps an index that links no handout (an old bookmark finds a page in its
+    language, not a list of deleted files); a language no longer configured loses it.
+    """
     renderer = HtmlRenderer(project / "templates", config)
     interface = interface or {}
     by_locale: dict[str, list[ManifestEntry]] = {}
     for entry in manifest.handouts:
         by_locale.setdefault(entry.locale, []).append(entry)
     locales = published_locales(config, by_locale)
-    for locale in locales:
+    dropped = [loc for loc in config.locales
+               if loc not in by_locale and f"{loc}/index.html" in previous_pages]
+    for locale in [*locales, *dropped]:
         translations = interface.get(locale, gettext.NullTranslations())
         alternates = tuple(Alternate(other, native_name(other), f"../{other}/index.html")
                            for other in locales if other != locale)
