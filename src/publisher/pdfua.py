@@ -26,14 +26,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import unicodedata
+
 import pydyf
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout.absolute import AbsolutePlaceholder
 from weasyprint import pdf as _pdf
 from weasyprint.pdf import tags as _tags
 
+from .pdfua_tree import Origin, reshape
+
 _original_build_box_tree = _tags._build_box_tree
 _original_add_tags = _pdf.add_tags
+_original_build_fonts_dictionary = _pdf.build_fonts_dictionary
+
+# Structure element object number -> the HTML element behind it, for ``reshape``.
+_origins: dict[int, Origin] = {}
 
 # Margin-box text of the document being tagged: page number -> {MCID: subtype}.
 _margin_content: dict[int, dict[int, str | None]] = {}
@@ -48,12 +56,14 @@ def install() -> None:
     if _tags._build_box_tree is not _build_box_tree:
         _tags._build_box_tree = _build_box_tree
         _pdf.add_tags = _add_tags
+        _pdf.build_fonts_dictionary = _build_fonts_dictionary
 
 
 def uninstall() -> None:
     """Restore WeasyPrint's own tagging (tests use it to show the gaps)."""
     _tags._build_box_tree = _original_build_box_tree
     _pdf.add_tags = _original_add_tags
+    _pdf.build_fonts_dictionary = _original_build_fonts_dictionary
 
 
 def _build_box_tree(box: Any, parent: pydyf.Dictionary, pdf: pydyf.PDF,
@@ -72,6 +82,7 @@ def _build_box_tree(box: Any, parent: pydyf.Dictionary, pdf: pydyf.PDF,
     if real.element is not None and not isinstance(real, boxes.PageBox) \
             and real.element_tag not in ("html", "body"):
         for element in elements:
+            _origins.setdefault(element.number, Origin(real.element, real.element_tag))
             _set_lang(element, real, pdf)
             _describe_link(real)
             if element["S"] == "/Table":
@@ -99,6 +110,7 @@ def _add_tags(pdf: pydyf.PDF, document: Any, pdf_version: Any,
               page_streams: list[pydyf.Stream]) -> None:
     """WeasyPrint's tagging, then margin-box content turned into artifacts."""
     _margin_content.clear()
+    _origins.clear()
     try:
         _original_add_tags(pdf, document, pdf_version, page_streams)
         root = _object(pdf, pdf.catalog["StructTreeRoot"])
@@ -112,8 +124,35 @@ def _add_tags(pdf: pydyf.PDF, document: Any, pdf_version: Any,
                 for mcid in margin:
                     elements[mcid] = "null"
         root["ParentTreeNextKey"] = max(nums[0::2], default=-1) + 1
+        reshape(pdf, _origins)
     finally:
         _margin_content.clear()
+        _origins.clear()
+
+
+def _build_fonts_dictionary(pdf: pydyf.PDF, fonts: dict, *args: Any, **kwargs: Any) -> Any:
+    """WeasyPrint's font dictionaries, with right-to-left clusters' text reversed.
+
+    WeasyPrint draws right-to-left text in visual order and maps each glyph to its
+    characters in logical order.  Readers (Poppler, pdf.js, Acrobat) turn a
+    right-to-left run back into logical order by reversing its characters, so a
+    glyph that stands for several characters (lam-alef, lam-yeh ligatures, a
+    letter with its mark) came out reversed inside the word: على read as عىل.
+    Mapping such a glyph to its characters in visual order makes the readers'
+    reversal give the word as written.
+    """
+    for font in fonts.values():
+        for glyph, text in font.to_unicode.items():
+            if _visual_order_cluster(text):
+                font.to_unicode[glyph] = text[::-1]
+    return _original_build_fonts_dictionary(pdf, fonts, *args, **kwargs)
+
+
+def _visual_order_cluster(text: str) -> bool:
+    """Several characters, all right-to-left letters or their marks."""
+    classes = [unicodedata.bidirectional(char) for char in text]
+    return len(text) > 1 and all(c in ("R", "AL", "NSM") for c in classes) \
+        and any(c in ("R", "AL") for c in classes)
 
 
 def _object(pdf: pydyf.PDF, reference: Any) -> Any:

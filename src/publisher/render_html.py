@@ -90,9 +90,12 @@ def page_css(config: Config, translations: gettext.NullTranslations, dir_: str) 
         else ("bottom-left", "bottom-right")
     return (
         f"@page {{ size: {config.page.css_size};"
-        f" @{number_box} {{ content: {content}; text-align: end; font-size: {size.body_pt}pt; }}"
+        # A tight line height keeps the one-line footer in the top half of the
+        # bottom margin at every print size (print.css: nothing within 0.5 in).
+        f" @{number_box} {{ content: {content}; text-align: end; font-size: {size.body_pt}pt;"
+        f" line-height: 1.2; }}"
         f" @{title_box} {{ content: string(doctitle); text-align: start;"
-        f" font-size: {size.body_pt}pt; }} }}\n"
+        f" font-size: {size.body_pt}pt; line-height: 1.2; }} }}\n"
         f"html {{ font-size: {size.body_pt}pt; line-height: {size.line_height}; }}\n"
         f"h1 {{ font-size: {size.h1_pt}pt; }} h2 {{ font-size: {size.h2_pt}pt; }}"
         f" h3 {{ font-size: {size.h3_pt}pt; }} h4, h5, h6 {{ font-size: {size.body_pt}pt; }}"
