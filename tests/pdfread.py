@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pdfplumber
-from pdfplumber.structure import PDFStructElement, PDFStructTree
+
+from publisher.preflight.pdf_model import StructElem, read_pdf
 
 
 @dataclass
@@ -24,24 +25,18 @@ class Element:
 
 
 def structure(path: Path) -> Element:
-    """The document's structure tree with each element's text (from its MCIDs)."""
-    with pdfplumber.open(path) as pdf:
-        chars: dict[tuple[int, int], list[str]] = {}
-        for page in pdf.pages:
-            for char in page.chars:
-                if char.get("mcid") is not None:
-                    chars.setdefault((page.page_number, char["mcid"]), []).append(char["text"])
-        tree = PDFStructTree(pdf)
+    """The document's structure tree with each element's text (from its marked
+    content, on whichever page each piece is: an element may cross pages)."""
+    doc = read_pdf(Path(path))
+    with doc.pdf:
+        def convert(element: StructElem) -> Element:
+            children = [convert(child) for child in element.children]
+            lang = str(element.obj["/Lang"]) if "/Lang" in element.obj else None
+            alt = str(element.obj["/Alt"]) if "/Alt" in element.obj else None
+            return Element(element.role, doc.text_of(element), lang, alt, children)
 
-        def convert(element: PDFStructElement, page: int | None) -> Element:
-            page = element.page_number or page
-            own = "".join("".join(chars.get((page, mcid), [])) for mcid in element.mcids or [])
-            children = [convert(child, page) for child in element.children]
-            text = own + "".join(child.text for child in children)
-            return Element(element.type, text, element.lang, element.alt_text, children)
-
-        top = [convert(e, None) for e in tree]
-        return Element("Root", "".join(e.text for e in top), None, None, top)
+        top = [convert(element) for element in doc.structure]
+    return Element("Root", "".join(e.text for e in top), None, None, top)
 
 
 def elements(path: Path, kind: str) -> list[Element]:

@@ -30,6 +30,7 @@ import pydyf
 # Roles whose HTML-less anonymous children (WeasyPrint's anonymous block boxes,
 # which keep their parent's element) are folded into them.
 _FOLDABLE = frozenset({"NonStruct", "Div", "P", "Span"})
+_KEPT_EMPTY = frozenset({"H1", "H2", "H3", "H4", "H5", "H6", "Figure"})
 _INLINE_TAGS = frozenset({"strong", "b", "em", "i", "bdi", "bdo", "small", "code",
                           "abbr", "sub", "sup", "mark", "q", "cite", "dfn", "kbd",
                           "samp", "var", "time", "data", "u", "s"})
@@ -250,10 +251,11 @@ def _links_own_annotations(document: Node) -> None:
 
 
 def _drop_empty(node: Node) -> bool:
-    """Remove elements that own no content; True when ``node`` itself is empty."""
+    """Remove elements that own no content (``<br>``); True when ``node`` itself is
+    empty.  An empty heading stays: it is an authoring error ``check`` reports."""
     node.kids = [kid for kid in node.kids
                  if isinstance(kid, Content) or not _drop_empty(kid)]
-    return not node.kids
+    return not node.kids and node.role not in _KEPT_EMPTY
 
 
 def _write(node: Node, parent: Node | None, pdf: pydyf.PDF) -> None:
