@@ -128,6 +128,7 @@ def wrong_words(extracted: str, expected_text: str) -> list[str]:
     """Extracted words that are not words of the expected text (CJK, written
     without spaces, is compared character by character)."""
     vocabulary = set(words(expected_text))
+    addresses = [word for word in vocabulary if "/" in word or "." in word]
     # pdftotext joins a word hyphenated at a line end ("bone-" + "building").
     vocabulary |= {word.replace("-", "") for word in vocabulary}
     vocabulary |= {part for word in vocabulary for part in word.split("-")}
@@ -141,6 +142,8 @@ def wrong_words(extracted: str, expected_text: str) -> list[str]:
             continue
         if all(part in vocabulary for part in re.split(r"[/:]+", word) if part):
             continue      # a web address wrapped at a slash, or "Label:"
+        if len(word) > 3 and any(word in address for address in addresses):
+            continue      # a piece of a web address broken across lines
         wrong.append(word)
     return wrong
 
@@ -259,3 +262,27 @@ def near_edge(path: Path, limit: float = EDGE_PT) -> list[str]:
                         found.append(f"page {page.page_number}: {kind} "
                                      f"{obj.get('text', '')!r} at {obj['x0']:.0f},{obj['top']:.0f}")
     return found
+
+
+def print_vocabulary(project: Path, locale: str, pages: int) -> str:
+    """Text the PDF shows that its HTML twin does not: interface strings of the
+    locale (footer, list of web addresses) and page numbers."""
+    from babel.messages.pofile import read_po
+    from publisher import catalogs
+    texts = [str(number) for number in range(1, pages + 1)]
+    for path in (catalogs.catalog_path(project, locale, "messages"),
+                 project / "locales" / "templates" / "messages.pot"):
+        if not path.exists():
+            continue
+        with path.open("rb") as handle:
+            for message in read_po(handle):
+                for text in (message.id, message.string):
+                    texts.extend(text if isinstance(text, (list, tuple)) else [text or ""])
+    return re.sub(r"%\(\w+\)s", " ", " ".join(texts))
+
+
+def short_addresses(html_path: Path) -> str:
+    """The links' addresses as the paper list prints them (no scheme, no www.)."""
+    tree = tinyhtml5.parse(html_path.read_text(encoding="utf-8"))
+    hrefs = [a.get("href", "") for a in tree.iter("{http://www.w3.org/1999/xhtml}a")]
+    return " ".join(re.sub(r"^(https?://)?(www\.)?", "", href).rstrip("/") for href in hrefs)

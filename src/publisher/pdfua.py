@@ -27,18 +27,21 @@ from collections.abc import Iterator
 from typing import Any
 
 import unicodedata
+from xml.etree.ElementTree import SubElement, fromstring, tostring
 
 import pydyf
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout.absolute import AbsolutePlaceholder
 from weasyprint import pdf as _pdf
 from weasyprint.pdf import tags as _tags
+from weasyprint.pdf.metadata import NS as _XMP_NS, DocumentMetadata
 
 from .pdfua_tree import Origin, reshape
 
 _original_build_box_tree = _tags._build_box_tree
 _original_add_tags = _pdf.add_tags
 _original_build_fonts_dictionary = _pdf.build_fonts_dictionary
+_original_rdf_metadata = DocumentMetadata.generate_rdf_metadata
 
 # Structure element object number -> the HTML element behind it, for ``reshape``.
 _origins: dict[int, Origin] = {}
@@ -57,6 +60,7 @@ def install() -> None:
         _tags._build_box_tree = _build_box_tree
         _pdf.add_tags = _add_tags
         _pdf.build_fonts_dictionary = _build_fonts_dictionary
+        DocumentMetadata.generate_rdf_metadata = _rdf_metadata
 
 
 def uninstall() -> None:
@@ -64,6 +68,7 @@ def uninstall() -> None:
     _tags._build_box_tree = _original_build_box_tree
     _pdf.add_tags = _original_add_tags
     _pdf.build_fonts_dictionary = _original_build_fonts_dictionary
+    DocumentMetadata.generate_rdf_metadata = _original_rdf_metadata
 
 
 def _build_box_tree(box: Any, parent: pydyf.Dictionary, pdf: pydyf.PDF,
@@ -128,6 +133,21 @@ def _add_tags(pdf: pydyf.PDF, document: Any, pdf_version: Any,
     finally:
         _margin_content.clear()
         _origins.clear()
+
+
+def _rdf_metadata(self: DocumentMetadata, *args: Any, **kwargs: Any) -> bytes:
+    """WeasyPrint's XMP plus ``dc:language`` (it writes the language only in the
+    catalog's /Lang; PDF/UA-1 validators and catalogues read the XMP one)."""
+    data = _original_rdf_metadata(self, *args, **kwargs)
+    if not self.lang:
+        return data
+    rdf = fromstring(data)
+    description = SubElement(rdf, f'{{{_XMP_NS["rdf"]}}}Description')
+    description.attrib[f'{{{_XMP_NS["rdf"]}}}about'] = ""
+    bag = SubElement(SubElement(description, f'{{{_XMP_NS["dc"]}}}language'),
+                     f'{{{_XMP_NS["rdf"]}}}Bag')
+    SubElement(bag, f'{{{_XMP_NS["rdf"]}}}li').text = self.lang
+    return tostring(rdf, encoding="utf-8")
 
 
 def _build_fonts_dictionary(pdf: pydyf.PDF, fonts: dict, *args: Any, **kwargs: Any) -> Any:
