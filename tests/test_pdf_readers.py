@@ -219,3 +219,21 @@ def test_built_handouts_read_right(tmp_path: Path) -> None:
     assert wrong_words(pdftotext(pdf), expected) == []
     assert split_blocks(pdf, html) == []
     assert check_pdf(pdf) == []
+
+
+def test_table_crossing_a_page_is_one_table_with_its_header_once(
+        renderer: PdfRenderer, tmp_path: Path) -> None:
+    rows = "".join(f"<tr><td>Row {n}</td><td>{n} mg</td></tr>" for n in range(1, 41))
+    body = (f"<h1>T</h1><table><thead><tr><th>Medicine</th><th>Dose</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>")
+    pdf = render(renderer, tmp_path / "table.pdf", body)
+    assert pdftotext(pdf).count("Medicine") >= 2          # printed on every page
+    poppler = poppler_structure(pdf)
+    assert poppler.count('"Medicine"') == 1                # read once
+    assert poppler.count("Table") == 1 and poppler.count("TR") == 41
+    header_ids = {line.split("<")[1].split(">")[0] for line in poppler.splitlines()
+                  if line.strip().startswith("TH <")}
+    cited = {part for line in poppler.splitlines() if "/Headers" in line
+             for part in line.split("(")[1:] for part in [part.split(")")[0]]}
+    assert cited == header_ids
+    assert check_pdf(pdf) == []

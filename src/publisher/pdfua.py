@@ -129,7 +129,9 @@ def _add_tags(pdf: pydyf.PDF, document: Any, pdf_version: Any,
                 for mcid in margin:
                     elements[mcid] = "null"
         root["ParentTreeNextKey"] = max(nums[0::2], default=-1) + 1
-        reshape(pdf, _origins)
+        repeated = reshape(pdf, _origins)
+        for page_number, mcids in repeated.items():
+            _mark_artifacts(page_streams[page_number], dict.fromkeys(mcids))
     finally:
         _margin_content.clear()
         _origins.clear()

@@ -106,8 +106,11 @@ class _Reader:
         return node
 
 
-def reshape(pdf: pydyf.PDF, origins: dict[int, Origin]) -> None:
-    """Rebuild the structure tree WeasyPrint wrote into ``pdf`` (see module doc)."""
+def reshape(pdf: pydyf.PDF, origins: dict[int, Origin]) -> dict[int, set[int]]:
+    """Rebuild the structure tree WeasyPrint wrote into ``pdf`` (see module doc).
+
+    Returns the marked content that repeats a table header or footer on a later
+    page, by page: the caller marks it as a pagination artifact."""
     root = _object(pdf, pdf.catalog["StructTreeRoot"])
     document_obj = _object(pdf, root["K"][0])
     reader = _Reader(pdf, origins)
@@ -115,7 +118,9 @@ def reshape(pdf: pydyf.PDF, origins: dict[int, Origin]) -> None:
     before = {node.obj.number: node for node in document.walk()}
 
     merged = Node(document_obj, "Document", 0, None)
-    _absorb(merged, document.kids, {})
+    merger = _Merger()
+    merger.absorb(merged, document.kids)
+    merger.relink_headers(merged)
     for node in list(merged.walk()):
         _fold(node)
     for node in list(merged.walk()):
@@ -130,34 +135,67 @@ def reshape(pdf: pydyf.PDF, origins: dict[int, Origin]) -> None:
         if number not in alive:
             node.obj.clear()   # unreferenced now; written as an empty dictionary
     _write(merged, None, pdf)
-    _parent_tree(merged, pdf, root)
+    repeated: dict[int, set[int]] = {}
+    for content in merger.repeated:
+        if content.mcid is not None:
+            repeated.setdefault(content.page, set()).add(content.mcid)
+    _parent_tree(merged, pdf, root, repeated)
     _id_tree(merged, pdf, root)
+    return repeated
 
 
 def _object(pdf: pydyf.PDF, reference: Any) -> Any:
     return pdf.objects[_number(reference)]
 
 
-def _absorb(parent: Node, kids: list[Node | Content], seen: dict[tuple, Node]) -> None:
-    """Append ``kids`` to ``parent``, merging elements built from one HTML element."""
-    for kid in kids:
-        if isinstance(kid, Content):
-            parent.kids.append(kid)
-            continue
-        key = kid.key
-        target = seen.get(key) if key else None
-        if target is None and key and parent.origin is not None \
-                and kid.origin.element is parent.origin.element \
-                and kid.role in _FOLDABLE and parent.role != "LI":
-            target = parent           # an anonymous box inside its own element
-        if target is None:
-            if key:
-                seen[key] = kid
-            fresh, kid.kids = kid.kids, []
-            parent.kids.append(kid)
-            _absorb(kid, fresh, seen)
-        else:
-            _absorb(target, kid.kids, seen)
+@dataclass
+class _Merger:
+    """Merges elements built from one HTML element; keeps what it learns on the way."""
+    seen: dict[tuple, Node] = field(default_factory=dict)
+    # Table headers and footers WeasyPrint draws again on each page: content to
+    # mark as pagination artifacts, and their cells' IDs -> the first cells' IDs.
+    repeated: list[Content] = field(default_factory=list)
+    same_id: dict[str, pydyf.String] = field(default_factory=dict)
+
+    def absorb(self, parent: Node, kids: list[Node | Content]) -> None:
+        """Append ``kids`` to ``parent``, merging elements of one HTML element."""
+        for kid in kids:
+            if isinstance(kid, Content):
+                parent.kids.append(kid)
+                continue
+            key = kid.key
+            target = self.seen.get(key) if key else None
+            if target is not None and kid.role in ("THead", "TFoot"):
+                self.repeat(kid)
+                continue
+            if target is None and key and parent.origin is not None \
+                    and kid.origin.element is parent.origin.element \
+                    and kid.role in _FOLDABLE and parent.role != "LI":
+                target = parent           # an anonymous box inside its own element
+            if target is None:
+                if key:
+                    self.seen[key] = kid
+                fresh, kid.kids = kid.kids, []
+                parent.kids.append(kid)
+                self.absorb(kid, fresh)
+            else:
+                self.absorb(target, kid.kids)
+
+    def repeat(self, copy: Node) -> None:
+        self.repeated.extend(copy.contents())
+        for node in copy.walk():
+            first = self.seen.get(node.key) if node.key else None
+            if first is not None and "ID" in node.obj and "ID" in first.obj:
+                self.same_id[node.obj["ID"].string] = first.obj["ID"]
+
+    def relink_headers(self, document: Node) -> None:
+        """Cells of a table's later pages name the header cells of its first page."""
+        for node in document.walk():
+            attributes = node.obj.get("A")
+            if isinstance(attributes, pydyf.Dictionary) and "Headers" in attributes:
+                attributes["Headers"] = pydyf.Array(
+                    self.same_id.get(header.string, header)
+                    for header in attributes["Headers"])
 
 
 def _fold(node: Node) -> None:
@@ -281,9 +319,14 @@ def _write(node: Node, parent: Node | None, pdf: pydyf.PDF) -> None:
     node.obj["K"] = kids
 
 
-def _parent_tree(document: Node, pdf: pydyf.PDF, root: pydyf.Dictionary) -> None:
-    """Each page's MCIDs and each annotation map to the element that owns them."""
+def _parent_tree(document: Node, pdf: pydyf.PDF, root: pydyf.Dictionary,
+                 artifacts: dict[int, set[int]]) -> None:
+    """Each page's MCIDs and each annotation map to the element that owns them;
+    marked content that became an artifact maps to nothing."""
     nums = _object(pdf, root["ParentTree"])["Nums"]
+    for page, mcids in artifacts.items():
+        for mcid in mcids:
+            nums[2 * page + 1][mcid] = "null"
     page_count = len(pdf.page_references)
     annotations: dict[int, bytes] = {}
     for node in document.walk():
