@@ -94,8 +94,14 @@ def poppler_structure(path: Path) -> str:
 _PUNCTUATION = "\"'“”‘’«»()[]{}.,;:!?¡¿،؛؟。，、；：！？（）「」《》-–—•◦▪*/"
 
 
+# pdftotext wraps runs of the other direction in embedding controls (U+202A-202E);
+# they separate words the way the bidi algorithm shows them.
+_BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def words(text: str) -> list[str]:
     """Words of a text, punctuation at their ends removed, bidi controls dropped."""
+    text = _BIDI_CONTROLS.sub(" ", text)
     text = "".join(char for char in text if unicodedata.category(char) != "Cf")
     found = []
     for token in text.split():
@@ -133,13 +139,14 @@ def wrong_words(extracted: str, expected_text: str) -> list[str]:
     vocabulary |= {word.replace("-", "") for word in vocabulary}
     vocabulary |= {part for word in vocabulary for part in word.split("-")}
     cjk = {char for char in expected_text if _is_cjk(char)}
+    digits = {char for char in expected_text if char.isdigit()} if cjk else set()
     wrong = []
     for word in words(extracted):
         if word in vocabulary:
             continue
-        if all(_is_cjk(char) or char in _PUNCTUATION for char in word) and \
-                set(word) <= cjk | set(_PUNCTUATION):
-            continue
+        if all(_is_cjk(char) or char in _PUNCTUATION or char.isdigit() for char in word) \
+                and set(word) <= cjk | set(_PUNCTUATION) | digits:
+            continue      # CJK is written without spaces: any run of its characters
         if all(part in vocabulary for part in re.split(r"[/:]+", word) if part):
             continue      # a web address wrapped at a slash, or "Label:"
         if len(word) > 3 and any(word in address for address in addresses):
@@ -286,3 +293,15 @@ def short_addresses(html_path: Path) -> str:
     tree = tinyhtml5.parse(html_path.read_text(encoding="utf-8"))
     hrefs = [a.get("href", "") for a in tree.iter("{http://www.w3.org/1999/xhtml}a")]
     return " ".join(re.sub(r"^(https?://)?(www\.)?", "", href).rstrip("/") for href in hrefs)
+
+
+def run_together(word: str, expected_text: str) -> bool:
+    """Whether ``word`` is two or more expected words (or pieces of numbers and
+    web addresses) written without the space between them."""
+    vocabulary = set(words(expected_text))
+    vocabulary |= {piece for w in vocabulary for piece in re.split(r"[/:.\-]+", w) if piece}
+    reachable = [True] + [False] * len(word)
+    for end in range(1, len(word) + 1):
+        reachable[end] = any(reachable[start] and word[start:end].strip(_PUNCTUATION)
+                             in vocabulary for start in range(end))
+    return reachable[-1]

@@ -9,12 +9,20 @@ extension of WeasyPrint's own tagging step that ``install()`` puts in place once
    the fixes for ``lang``, ``TH`` scope and link descriptions need.  The function
    recurses through its module global, so one wrapper installed there sees every
    box.  It only *adds* keys to the dictionaries WeasyPrint builds, and notes the
-   marked-content ids (MCIDs) of text in ``@page`` margin boxes.
+   HTML element behind each structure element and the marked-content ids
+   (MCIDs) of text in ``@page`` margin boxes.
 2. A wrapper around ``weasyprint.pdf.add_tags`` (the whole tagging step): once
    WeasyPrint has built the tree, the noted margin-box content, which no
    structure element in the tree owns (upstream issue 1836), becomes
    ``/Artifact`` in the page's content stream and its ParentTree entries are
-   cleared, before anything is written.
+   cleared; then ``pdfua_tree.reshape`` turns WeasyPrint's per-page trees into
+   one tree keyed on the HTML elements noted in step 1 (one element per
+   paragraph, list item, table or link across pages and lines, ``/IDTree``),
+   before anything is written.
+3. A wrapper around ``weasyprint.pdf.build_fonts_dictionary``: right-to-left
+   glyphs that stand for several characters (lam-alef) are mapped to them in
+   the order text extractors expect, so Arabic words extract as written.
+4. A wrapper around WeasyPrint's XMP writer that adds ``dc:language``.
 
 What WeasyPrint already does right, and we keep: catalog ``/Lang``,
 ``/ViewerPreferences/DisplayDocTitle``, ``/MarkInfo/Marked``, XMP
