@@ -35,7 +35,7 @@ def page(body: str, lang: str = "en", direction: str = "ltr") -> str:
         @page {{ size: letter; margin: 1in; }}
         body {{ font-family: "Noto Sans", "Noto Sans Arabic", "Noto Sans Hebrew",
                 "Noto Sans CJK SC", sans-serif; font-size: 18pt; line-height: 1.5; }}
-        bdi[dir=ltr] {{ direction: ltr; unicode-bidi: isolate; }}
+        bdi[dir=ltr] {{ direction: ltr; }}
         </style></head><body>{body}</body></html>""")
 
 
