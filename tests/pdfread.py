@@ -165,23 +165,22 @@ SPLITTABLE = ("P", "LI", "H1", "H2", "H3", "H4", "H5", "H6", "Table", "TR", "Fig
 
 
 def split_blocks(pdf_path: Path, html_path: Path) -> list[str]:
-    """PDF paragraphs and list items that are only part of an HTML one (compared
-    as multisets of characters, so visual order of right-to-left text is fine)."""
+    """Paragraphs, headings and list items of the HTML that the PDF cuts into two
+    elements in a row (text compared as multisets of characters, so visual order
+    of right-to-left text is fine)."""
     tree = tinyhtml5.parse(html_path.read_text(encoding="utf-8"))
     ns = "{http://www.w3.org/1999/xhtml}"
-    blocks = []
-    for tag in ("p", "li", "dd"):
-        for element in tree.iter(ns + tag):
-            blocks.append(_chars("".join(element.itertext())))
+    blocks = {frozenset(_chars("".join(element.itertext())).items())
+              for tag in ("p", "li", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6")
+              for element in tree.iter(ns + tag)}
+    roles = ("P", "LBody", "H1", "H2", "H3", "H4", "H5", "H6")
+    pieces = [element.text for element in structure(pdf_path).walk() if element.type in roles]
     split = []
-    for element in structure(pdf_path).walk():
-        if element.type not in ("P", "LBody"):
-            continue
-        chars = _chars(element.text)
-        if not chars or chars in blocks:
-            continue
-        if any(chars != block and not (chars - block) for block in blocks):
-            split.append(element.text)
+    for first, second in zip(pieces, pieces[1:]):
+        a, b = _chars(first), _chars(second)
+        if a and b and frozenset(a.items()) not in blocks and \
+                frozenset(b.items()) not in blocks and frozenset((a + b).items()) in blocks:
+            split.append(f"{first[-30:]} | {second[:30]}")
     return split
 
 

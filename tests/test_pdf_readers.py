@@ -243,3 +243,21 @@ def test_table_crossing_a_page_is_one_table_with_its_header_once(
              for part in line.split("(")[1:] for part in [part.split(")")[0]]}
     assert cited == header_ids
     assert check_pdf(pdf) == []
+
+
+def test_check_finds_paragraphs_split_against_the_html_twin(renderer: PdfRenderer,
+                                                            tmp_path: Path) -> None:
+    items = "".join(f"<li>Item {n}: {LONG[:150]}</li>" for n in range(1, 12))
+    body = f"<h1>Title</h1><p>{LONG}</p><p>{LONG}</p><ul>{items}</ul><p>{LONG}</p>"
+    (tmp_path / "old.html").write_text(page(body), encoding="utf-8")
+    pdfua.uninstall()
+    try:
+        old = render(renderer, tmp_path / "old.pdf", body)
+    finally:
+        pdfua.install()
+    split = [problem for problem in check_pdf(old) if problem.check == "split-block"]
+    assert split, "WeasyPrint alone cuts a paragraph or item at each page break"
+    assert len(split) == len(split_blocks(old, tmp_path / "old.html"))
+    (tmp_path / "new.html").write_text(page(body), encoding="utf-8")
+    new = render(renderer, tmp_path / "new.pdf", body)
+    assert check_pdf(new) == [] and split_blocks(new, tmp_path / "new.html") == []
