@@ -261,3 +261,31 @@ def test_check_finds_paragraphs_split_against_the_html_twin(renderer: PdfRendere
     (tmp_path / "new.html").write_text(page(body), encoding="utf-8")
     new = render(renderer, tmp_path / "new.pdf", body)
     assert check_pdf(new) == [] and split_blocks(new, tmp_path / "new.html") == []
+
+
+DOT_PNG = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4"
+           "2mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+
+
+def test_figures_stay_whole_with_alt_and_bbox(renderer: PdfRenderer, tmp_path: Path) -> None:
+    # The reshaping keeps WeasyPrint's Figure elements (the picture work adds more).
+    body = (f"<h1>T</h1><p><img src='{DOT_PNG}' alt='A black dot' style='width:1in'></p>"
+            f"<p><a href='https://example.org/dot'><img src='{DOT_PNG}' alt='Open the dot'"
+            f" style='width:1in'></a></p>")
+    pdf = render(renderer, tmp_path / "figures.pdf", body)
+    data = pdfjs(pdf)
+
+    def nodes(node):
+        yield node
+        for child in node.get("children", []):
+            yield from nodes(child)
+    figures = [n for n in nodes(data["pages"][0]["structTree"]) if n.get("role") == "Figure"]
+    assert [f["alt"] for f in figures] == ["A black dot", "Open the dot"]
+    assert all(len(f["bbox"]) == 4 and any(c.get("type") == "content"
+                                           for c in f["children"]) for f in figures)
+    link = next(n for n in nodes(data["pages"][0]["structTree"]) if n.get("role") == "Link")
+    assert [c["role"] for c in link["children"] if "role" in c] == ["Figure"]
+    assert any(c.get("type") == "annotation" or c.get("type") == "object"
+               for c in link["children"])
+    assert link_figures(pdf)["outside_link"] == 0
+    assert check_pdf(pdf) == []
