@@ -56,11 +56,14 @@ ARABIC = ("على المريضة أن تتحدث إلى الطبيب قبل ال
           "قبل 2026.")
 HEBREW = "שאלי את הרופא לפני הטיפול. אל תפסיקי את התרופה בלי להתייעץ."
 CHINESE = "治疗前请先与医生交谈。每天服用两次，好好休息。"
+# Persian: the zero-width non-joiner (می‌تواند) has no glyph, so no reader gets it
+# back; words are compared without format characters (see pdfread.words).
+PERSIAN = "سرطان می‌تواند پس از سال‌ها بازگردد. هر روز آب بنوشید و با پزشک خود صحبت کنید."
 
 
 @pytest.mark.parametrize(("lang", "direction", "text"), [
     ("ar", "rtl", ARABIC),
-    ("he", "rtl", HEBREW),
+    ("he", "rtl", HEBREW), ("fa", "rtl", PERSIAN),
     ("zh-Hans", "ltr", CHINESE)])
 def test_every_word_extracts_as_written(renderer: PdfRenderer, tmp_path: Path,
                                         lang: str, direction: str, text: str) -> None:
