@@ -17,7 +17,7 @@ DOT_PNG = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAA
            "2mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
 
 
-def handout(body: str) -> str:
+def handout(body: str, footer_align: str = "top") -> str:
     return textwrap.dedent("""\
         <!DOCTYPE html>
         <html lang="es"><head><meta charset="utf-8"><title>Folleto</title>
@@ -25,13 +25,14 @@ def handout(body: str) -> str:
         <style>
         @page { size: letter; margin: 1in;
           @bottom-center { content: "Página " counter(page) " de " counter(pages);
-                           font-size: 18pt } }
+                           font-size: 18pt; vertical-align: {footer_align};
+                           line-height: 1.2 } }
         body { font-family: "Noto Sans"; font-size: 18pt }
         </style></head>
         <body>
         {body}
         </body></html>
-        """).replace("{body}", body)
+        """).replace("{body}", body).replace("{footer_align}", footer_align)
 
 
 GOOD_BODY = f"""
@@ -257,3 +258,14 @@ def test_check_paths_recurses_and_reports_missing(good_bytes: bytes, tmp_path: P
     problems = check_paths([tmp_path, tmp_path / "missing.pdf"])
     assert [(p.check, Path(p.path).name) for p in problems] == [
         ("html-lang", "a.html"), ("path", "missing.pdf")]
+
+
+def test_footer_in_the_unprintable_band_is_reported(renderer: PdfRenderer,
+                                                    tmp_path: Path) -> None:
+    # Centred in a 1-inch margin, an 18 pt footer reaches into the last half inch.
+    path = tmp_path / "edge.pdf"
+    path.write_bytes(renderer.render(handout("<h1>T</h1><p>x</p>", footer_align="bottom"),
+                                     source_path="x", base_url="file:///").data)
+    problems = check_pdf(path)
+    assert [p.check for p in problems] == ["print-margin"], problems
+    assert "page 1:" in problems[0].message and "Página" in problems[0].message

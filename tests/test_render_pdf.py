@@ -25,8 +25,10 @@ DOT_PNG = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAA
 
 CSS = """
 @page { size: letter; margin: 1in;
-  @top-left { content: "Cáncer de mama"; font-size: 18pt }
-  @bottom-center { content: "Página " counter(page) " de " counter(pages); font-size: 18pt } }
+  @top-left { content: "Cáncer de mama"; font-size: 18pt; vertical-align: bottom;
+              line-height: 1.2 }
+  @bottom-center { content: "Página " counter(page) " de " counter(pages); font-size: 18pt;
+                   vertical-align: top; line-height: 1.2 } }
 body { font-family: "Noto Sans"; font-size: 18pt; line-height: 1.4 }
 """
 

@@ -20,6 +20,9 @@ from test_site import built_multi
 PRINT_PT = 18.0         # the "large" print size: body text, footers, everything
 TOLERANCE_PT = 0.05     # rounding in the PDF's text matrices
 MIN_VARIANCE = 1.0      # a page with any ink at all is far above this; white is 0
+EDGE_IN = 0.5           # most printers cannot print closer to the paper edge
+DPI = 50                # pdftoppm resolution of the page images
+INK = 160               # grey level under which a pixel counts as ink
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None,
                                 reason="poppler-utils is not installed (pdftoppm)")
@@ -51,6 +54,24 @@ def blank_pages(pdf: Path, folder: Path) -> list[str]:
             variance = ImageStat.Stat(image.convert("L")).var[0]
         if variance < MIN_VARIANCE:
             problems.append(f"{pdf.name}: page {number} is blank (pixel variance {variance:.2f})")
+    return problems
+
+
+def ink_near_edge(pdf: Path, folder: Path) -> list[str]:
+    """Pages with ink in the unprintable band: the outer half inch of the paper,
+    as the page image shows it (so it covers glyphs, rules and pictures alike)."""
+    problems = []
+    band = round(EDGE_IN * DPI) - 1      # a pixel straddling the line is not in the band
+    for number, png in enumerate(render_pages(pdf, folder), start=1):
+        with Image.open(png) as image:
+            grey = image.convert("L")
+            width, height = grey.size
+            strips = {"top": (0, 0, width, band), "bottom": (0, height - band, width, height),
+                      "left": (0, 0, band, height), "right": (width - band, 0, width, height)}
+            inked = [side for side, box in strips.items() if grey.crop(box).getextrema()[0] < INK]
+        if inked:
+            problems.append(f"{pdf.name}: page {number}: ink within {EDGE_IN} in of the "
+                            f"{', '.join(inked)} edge")
     return problems
 
 
@@ -91,6 +112,13 @@ def test_no_page_of_any_pdf_is_blank(built_pdfs: list[Path], tmp_path: Path) -> 
     assert not problems, "\n".join(problems)
 
 
+def test_nothing_is_printed_within_half_an_inch_of_the_edge(built_pdfs: list[Path],
+                                                            tmp_path: Path) -> None:
+    problems = [p for i, pdf in enumerate(built_pdfs)
+                for p in ink_near_edge(pdf, tmp_path / str(i))]
+    assert not problems, "\n".join(problems)
+
+
 def test_no_glyph_lies_outside_the_page(built_pdfs: list[Path]) -> None:
     problems = [p for pdf in built_pdfs for p in glyphs_off_page(pdf)]
     assert not problems, "\n".join(problems)
@@ -128,3 +156,9 @@ def test_the_checks_catch_bad_pdfs(tmp_path: Path) -> None:
     problems = small_text(small)
     assert len(problems) == 1 and "9.0" in problems[0] and "fineprint" in problems[0]
     assert small_text(_pdf(tmp_path, "fine", style + "<p>All large</p>")) == []
+
+    footer = _pdf(tmp_path, "footer", "<style>@page { size: letter; margin: 1in;"
+                  " @bottom-center { content: 'Page ' counter(page); font-size: 18pt;"
+                  " vertical-align: bottom } }</style><p>Text</p>")
+    assert ink_near_edge(footer, tmp_path / "footer") == [
+        "footer.pdf: page 1: ink within 0.5 in of the bottom edge"]

@@ -9,12 +9,20 @@ extension of WeasyPrint's own tagging step that ``install()`` puts in place once
    the fixes for ``lang``, ``TH`` scope and link descriptions need.  The function
    recurses through its module global, so one wrapper installed there sees every
    box.  It only *adds* keys to the dictionaries WeasyPrint builds, and notes the
-   marked-content ids (MCIDs) of text in ``@page`` margin boxes.
+   HTML element behind each structure element and the marked-content ids
+   (MCIDs) of text in ``@page`` margin boxes.
 2. A wrapper around ``weasyprint.pdf.add_tags`` (the whole tagging step): once
    WeasyPrint has built the tree, the noted margin-box content, which no
    structure element in the tree owns (upstream issue 1836), becomes
    ``/Artifact`` in the page's content stream and its ParentTree entries are
-   cleared, before anything is written.
+   cleared; then ``pdfua_tree.reshape`` turns WeasyPrint's per-page trees into
+   one tree keyed on the HTML elements noted in step 1 (one element per
+   paragraph, list item, table or link across pages and lines, ``/IDTree``),
+   before anything is written.
+3. A wrapper around ``weasyprint.pdf.build_fonts_dictionary``: right-to-left
+   glyphs that stand for several characters (lam-alef) are mapped to them in
+   the order text extractors expect, so Arabic words extract as written.
+4. A wrapper around WeasyPrint's XMP writer that adds ``dc:language``.
 
 What WeasyPrint already does right, and we keep: catalog ``/Lang``,
 ``/ViewerPreferences/DisplayDocTitle``, ``/MarkInfo/Marked``, XMP
@@ -26,14 +34,25 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import unicodedata
+from xml.etree.ElementTree import SubElement, fromstring, tostring
+
 import pydyf
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout.absolute import AbsolutePlaceholder
 from weasyprint import pdf as _pdf
 from weasyprint.pdf import tags as _tags
+from weasyprint.pdf.metadata import NS as _XMP_NS, DocumentMetadata
+
+from .pdfua_tree import Origin, reshape
 
 _original_build_box_tree = _tags._build_box_tree
 _original_add_tags = _pdf.add_tags
+_original_build_fonts_dictionary = _pdf.build_fonts_dictionary
+_original_rdf_metadata = DocumentMetadata.generate_rdf_metadata
+
+# Structure element object number -> the HTML element behind it, for ``reshape``.
+_origins: dict[int, Origin] = {}
 
 # Margin-box text of the document being tagged: page number -> {MCID: subtype}.
 _margin_content: dict[int, dict[int, str | None]] = {}
@@ -48,12 +67,16 @@ def install() -> None:
     if _tags._build_box_tree is not _build_box_tree:
         _tags._build_box_tree = _build_box_tree
         _pdf.add_tags = _add_tags
+        _pdf.build_fonts_dictionary = _build_fonts_dictionary
+        DocumentMetadata.generate_rdf_metadata = _rdf_metadata
 
 
 def uninstall() -> None:
     """Restore WeasyPrint's own tagging (tests use it to show the gaps)."""
     _tags._build_box_tree = _original_build_box_tree
     _pdf.add_tags = _original_add_tags
+    _pdf.build_fonts_dictionary = _original_build_fonts_dictionary
+    DocumentMetadata.generate_rdf_metadata = _original_rdf_metadata
 
 
 def _build_box_tree(box: Any, parent: pydyf.Dictionary, pdf: pydyf.PDF,
@@ -72,6 +95,7 @@ def _build_box_tree(box: Any, parent: pydyf.Dictionary, pdf: pydyf.PDF,
     if real.element is not None and not isinstance(real, boxes.PageBox) \
             and real.element_tag not in ("html", "body"):
         for element in elements:
+            _origins.setdefault(element.number, Origin(real.element, real.element_tag))
             _set_lang(element, real, pdf)
             _describe_link(real)
             if element["S"] == "/Table":
@@ -99,6 +123,7 @@ def _add_tags(pdf: pydyf.PDF, document: Any, pdf_version: Any,
               page_streams: list[pydyf.Stream]) -> None:
     """WeasyPrint's tagging, then margin-box content turned into artifacts."""
     _margin_content.clear()
+    _origins.clear()
     try:
         _original_add_tags(pdf, document, pdf_version, page_streams)
         root = _object(pdf, pdf.catalog["StructTreeRoot"])
@@ -112,8 +137,52 @@ def _add_tags(pdf: pydyf.PDF, document: Any, pdf_version: Any,
                 for mcid in margin:
                     elements[mcid] = "null"
         root["ParentTreeNextKey"] = max(nums[0::2], default=-1) + 1
+        repeated = reshape(pdf, _origins)
+        for page_number, mcids in repeated.items():
+            _mark_artifacts(page_streams[page_number], dict.fromkeys(mcids))
     finally:
         _margin_content.clear()
+        _origins.clear()
+
+
+def _rdf_metadata(self: DocumentMetadata, *args: Any, **kwargs: Any) -> bytes:
+    """WeasyPrint's XMP plus ``dc:language`` (it writes the language only in the
+    catalog's /Lang; PDF/UA-1 validators and catalogues read the XMP one)."""
+    data = _original_rdf_metadata(self, *args, **kwargs)
+    if not self.lang:
+        return data
+    rdf = fromstring(data)
+    description = SubElement(rdf, f'{{{_XMP_NS["rdf"]}}}Description')
+    description.attrib[f'{{{_XMP_NS["rdf"]}}}about'] = ""
+    bag = SubElement(SubElement(description, f'{{{_XMP_NS["dc"]}}}language'),
+                     f'{{{_XMP_NS["rdf"]}}}Bag')
+    SubElement(bag, f'{{{_XMP_NS["rdf"]}}}li').text = self.lang
+    return tostring(rdf, encoding="utf-8")
+
+
+def _build_fonts_dictionary(pdf: pydyf.PDF, fonts: dict, *args: Any, **kwargs: Any) -> Any:
+    """WeasyPrint's font dictionaries, with right-to-left clusters' text reversed.
+
+    WeasyPrint draws right-to-left text in visual order and maps each glyph to its
+    characters in logical order.  Readers (Poppler, pdf.js, Acrobat) turn a
+    right-to-left run back into logical order by reversing its characters, so a
+    glyph that stands for several characters (lam-alef, lam-yeh ligatures, a
+    letter with its mark) came out reversed inside the word: على read as عىل.
+    Mapping such a glyph to its characters in visual order makes the readers'
+    reversal give the word as written.
+    """
+    for font in fonts.values():
+        for glyph, text in font.to_unicode.items():
+            if _visual_order_cluster(text):
+                font.to_unicode[glyph] = text[::-1]
+    return _original_build_fonts_dictionary(pdf, fonts, *args, **kwargs)
+
+
+def _visual_order_cluster(text: str) -> bool:
+    """Several characters, all right-to-left letters or their marks."""
+    classes = [unicodedata.bidirectional(char) for char in text]
+    return len(text) > 1 and all(c in ("R", "AL", "NSM") for c in classes) \
+        and any(c in ("R", "AL") for c in classes)
 
 
 def _object(pdf: pydyf.PDF, reference: Any) -> Any:

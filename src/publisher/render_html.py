@@ -77,11 +77,17 @@ def page_css(config: Config, translations: gettext.NullTranslations, dir_: str) 
                        for p in pieces if p)
     number_box, title_box = ("bottom-right", "bottom-left") if dir_ == "ltr" \
         else ("bottom-left", "bottom-right")
+    # The one-line footer must fit the top half of the 1-inch bottom margin
+    # (nothing printed within 0.5 in of the edge); Arabic fonts reach 0.55 em
+    # below the baseline, so the footer stays at the 18 pt large-print minimum
+    # even when the body is extra-large, with a tight line height.
+    footer_pt = min(size.body_pt, 18)
     return (
         f"@page {{ size: {config.page.css_size};"
-        f" @{number_box} {{ content: {content}; text-align: end; font-size: {size.body_pt}pt; }}"
+        f" @{number_box} {{ content: {content}; text-align: end; font-size: {footer_pt}pt;"
+        f" line-height: 1; }}"
         f" @{title_box} {{ content: string(doctitle); text-align: start;"
-        f" font-size: {size.body_pt}pt; }} }}\n"
+        f" font-size: {footer_pt}pt; line-height: 1; }} }}\n"
         f"html {{ font-size: {size.body_pt}pt; line-height: {size.line_height}; }}\n"
         f"h1 {{ font-size: {size.h1_pt}pt; }} h2 {{ font-size: {size.h2_pt}pt; }}"
         f" h3 {{ font-size: {size.h3_pt}pt; }} h4, h5, h6 {{ font-size: {size.body_pt}pt; }}"

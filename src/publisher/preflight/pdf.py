@@ -10,151 +10,19 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import pdfplumber
 import pikepdf
 
 from ..errors import Problem, error
+from .pdf_links import (check_annotation_parent, check_id_tree, check_print_margin,
+                        check_rtl_clusters, check_split_links)
+from .pdf_model import ObjId, PdfDoc, StructElem, _kids, read_pdf
+from .pdf_twin import check_split_blocks
 
-TEXT_OPERATORS = frozenset({"Tj", "TJ", "'", '"'})
 HEADINGS = ("H1", "H2", "H3", "H4", "H5", "H6")
 XMP_PDFUA_PART = "{http://www.aiim.org/pdfua/ns/id/}part"
 SIZE_TOLERANCE = 0.1  # points; rounding in text matrices
-
-ObjId = tuple[int, int]
-
-
-# --- PDF model -------------------------------------------------------------------
-
-@dataclass
-class StructElem:
-    role: str                      # standard type after /RoleMap, without "/"
-    obj: pikepdf.Dictionary
-    mcids: list[tuple[int, int]]   # (page index, MCID) of its own content
-    children: list[StructElem] = field(default_factory=list)
-
-    def walk(self) -> Iterator[StructElem]:
-        yield self
-        for child in self.children:
-            yield from child.walk()
-
-
-@dataclass
-class PageContent:
-    unmarked_text: int = 0          # text-showing operators outside BDC/BMC
-    mcids: list[int] = field(default_factory=list)
-
-
-@dataclass
-class PdfDoc:
-    path: Path
-    pdf: pikepdf.Pdf
-    min_text_pt: float
-    structure: list[StructElem]            # top-level elements, document order
-    pages: list[PageContent]
-    text: dict[tuple[int, int], str]       # (page index, MCID) -> text
-    char_sizes: list[list[float]]          # per page, pdfplumber glyph sizes
-
-    @property
-    def elements(self) -> Iterator[StructElem]:
-        for element in self.structure:
-            yield from element.walk()
-
-    def text_of(self, element: StructElem) -> str:
-        return "".join(self.text.get(key, "") for node in element.walk()
-                       for key in node.mcids)
-
-    def problem(self, check: str, message: str) -> Problem:
-        return error(self.path, message, check=check)
-
-
-def _kids(obj: pikepdf.Object | None) -> list[pikepdf.Object]:
-    if obj is None:
-        return []
-    return list(obj) if isinstance(obj, pikepdf.Array) else [obj]
-
-
-def _read_structure(pdf: pikepdf.Pdf, page_index: dict[ObjId, int]) -> list[StructElem]:
-    tree = pdf.Root.get("/StructTreeRoot")
-    if tree is None:
-        return []
-    role_map = {str(key): str(value)
-                for key, value in tree.get("/RoleMap", pikepdf.Dictionary()).items()}
-    seen: set[ObjId] = set()
-
-    def page_of(obj: pikepdf.Dictionary, inherited: int | None) -> int | None:
-        page = obj.get("/Pg")
-        return page_index.get(page.objgen, inherited) if page is not None else inherited
-
-    def build(obj: pikepdf.Dictionary, page: int | None) -> StructElem | None:
-        if obj.is_indirect:
-            if obj.objgen in seen:  # a cycle or a shared element: count it once
-                return None
-            seen.add(obj.objgen)
-        role = str(obj.get("/S", "/NonStruct"))
-        mapped = {role}
-        while role_map.get(role, role) not in mapped:  # stop on cycles
-            role = role_map[role]
-            mapped.add(role)
-        page = page_of(obj, page)
-        element = StructElem(role.lstrip("/"), obj, [])
-        for kid in _kids(obj.get("/K")):
-            if isinstance(kid, int):
-                if page is not None:
-                    element.mcids.append((page, int(kid)))
-            elif isinstance(kid, pikepdf.Dictionary):
-                if kid.get("/Type") == "/MCR":
-                    kid_page = page_of(kid, page)
-                    if kid_page is not None:
-                        element.mcids.append((kid_page, int(kid.MCID)))
-                elif "/S" in kid and (child := build(kid, page)) is not None:
-                    element.children.append(child)
-        return element
-
-    return [element for kid in _kids(tree.get("/K"))
-            if isinstance(kid, pikepdf.Dictionary)
-            and (element := build(kid, None)) is not None]
-
-
-def _read_content(page: pikepdf.Page) -> PageContent:
-    content = PageContent()
-    properties = page.obj.get("/Resources", {}).get("/Properties", {})
-    depth = 0
-    for operands, operator in pikepdf.parse_content_stream(page):
-        name = str(operator)
-        if name in ("BDC", "BMC"):
-            depth += 1
-            if name == "BDC" and len(operands) == 2:
-                props = operands[1]
-                if isinstance(props, pikepdf.Name):
-                    props = properties.get(props)
-                if isinstance(props, pikepdf.Dictionary) and "/MCID" in props:
-                    content.mcids.append(int(props.MCID))
-        elif name == "EMC":
-            depth = max(depth - 1, 0)
-        elif name in TEXT_OPERATORS and depth == 0:
-            content.unmarked_text += 1
-    return content
-
-
-def read_pdf(path: Path, *, min_text_pt: float = 18.0) -> PdfDoc:
-    """Read what the checks need from a PDF (pikepdf for structure, pdfplumber
-    for text decoded through the fonts' ToUnicode maps and glyph sizes)."""
-    pdf = pikepdf.open(path)
-    page_index = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
-    text: dict[tuple[int, int], str] = {}
-    sizes: list[list[float]] = []
-    with pdfplumber.open(path) as plumber:
-        for index, page in enumerate(plumber.pages):
-            sizes.append([char["size"] for char in page.chars])
-            for char in page.chars:
-                if char.get("mcid") is not None:
-                    key = (index, int(char["mcid"]))
-                    text[key] = text.get(key, "") + char["text"]
-    return PdfDoc(path, pdf, min_text_pt, _read_structure(pdf, page_index),
-                  [_read_content(page) for page in pdf.pages], text, sizes)
 
 
 # --- PDF checks ------------------------------------------------------------------
@@ -341,7 +209,8 @@ PDF_CHECKS: list[Callable[[PdfDoc], list[Problem]]] = [
     check_tagged, check_lang, check_title, check_pdfua_id, check_heading_empty,
     check_heading_levels, check_single_h1, check_figure_alt, check_link_contents,
     check_fonts_embedded, check_unmarked_text, check_orphan_mcids, check_th_scope,
-    check_text_size,
+    check_text_size, check_annotation_parent, check_split_links, check_id_tree,
+    check_print_margin, check_rtl_clusters, check_split_blocks,
 ]
 
 

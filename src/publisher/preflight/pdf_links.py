@@ -1,0 +1,158 @@
+"""Preflight rules on links, IDs, right-to-left text and the printable area.
+
+Each is a check ``(doc) -> problems`` as in ``pdf.py``, reading only the file.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pikepdf
+
+from ..errors import Problem
+from .pdf_model import PdfDoc, StructElem, _kids
+
+EDGE_PT = 36.0   # half an inch: most printers cannot print closer to the edge
+
+
+def _parent_tree(node: pikepdf.Object) -> dict[int, pikepdf.Object]:
+    found: dict[int, pikepdf.Object] = {}
+    nums = list(node.get("/Nums", []))
+    for key, value in zip(nums[0::2], nums[1::2]):
+        found[int(key)] = value
+    for kid in node.get("/Kids", []):
+        found.update(_parent_tree(kid))
+    return found
+
+
+def check_annotation_parent(doc: PdfDoc) -> list[Problem]:
+    """Every link annotation is a direct kid (``/OBJR``) of a Link element
+    (PDF/UA-1, veraPDF rule 7.18.5-1)."""
+    tree = doc.pdf.Root.get("/StructTreeRoot")
+    if tree is None:
+        return []
+    owners = _parent_tree(tree.get("/ParentTree", pikepdf.Dictionary()))
+    problems = []
+    for number, page in enumerate(doc.pdf.pages, 1):
+        for annotation in _kids(page.obj.get("/Annots")):
+            if annotation.get("/Subtype") != "/Link":
+                continue
+            owner = owners.get(int(annotation.get("/StructParent", -1)))
+            direct = owner is not None and any(
+                isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR"
+                and kid.get("/Obj") is not None and kid.Obj.objgen == annotation.objgen
+                for kid in _kids(owner.get("/K")))
+            if owner is None or owner.get("/S") != "/Link" or not direct:
+                problems.append(doc.problem(
+                    "link-parent", f"page {number}: link annotation is not a direct "
+                    "kid of a Link element"))
+    return problems
+
+
+def _uri(link: StructElem) -> str | None:
+    for kid in link.kids:
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
+            action = kid.Obj.get("/A")
+            if action is not None and "/URI" in action:
+                return str(action.URI)
+    return None
+
+
+def check_split_links(doc: PdfDoc) -> list[Problem]:
+    """One link is one Link element, however many lines or pages it covers: two
+    Link siblings in a row with the same address are one link cut in two."""
+    problems = []
+    for element in doc.elements:
+        previous = None
+        for kid in element.kids:
+            uri = _uri(kid) if isinstance(kid, StructElem) and kid.role == "Link" else None
+            if uri is not None and uri == previous:
+                problems.append(doc.problem(
+                    "link-split", f"link to {uri} is split into several Link elements: "
+                    f"{doc.text_of(kid).strip()!r}"))
+            previous = uri
+    return problems
+
+
+def check_id_tree(doc: PdfDoc) -> list[Problem]:
+    """Elements with an /ID are listed in the structure tree's /IDTree."""
+    tree = doc.pdf.Root.get("/StructTreeRoot")
+    with_id = [element for element in doc.elements if "/ID" in element.obj]
+    if not with_id or tree is None:
+        return []
+    names = set()
+
+    def collect(node: pikepdf.Object) -> None:
+        values = list(node.get("/Names", []))
+        names.update(str(name) for name in values[0::2])
+        for kid in node.get("/Kids", []):
+            collect(kid)
+    if "/IDTree" in tree:
+        collect(tree.IDTree)
+    missing = [str(element.obj.ID) for element in with_id if str(element.obj.ID) not in names]
+    if missing:
+        return [doc.problem("id-tree", f"{len(missing)} element ID(s) missing from the "
+                            f"/IDTree (first {missing[0]!r})")]
+    return []
+
+
+def check_print_margin(doc: PdfDoc) -> list[Problem]:
+    """No glyph within half an inch of the paper edge."""
+    problems = []
+    for number, (glyphs, (width, height)) in enumerate(zip(doc.glyphs, doc.page_sizes), 1):
+        near = [g for g in glyphs if g.text.strip() and min(
+            g.x0, g.top, width - g.x1, height - g.bottom) < EDGE_PT - 0.01]
+        if near:
+            problems.append(doc.problem(
+                "print-margin", f"page {number}: {len(near)} glyph(s) closer than 0.5 in "
+                f"to the paper edge ({''.join(g.text for g in near[:20])!r})"))
+    return problems
+
+
+def _right_to_left(text: str) -> bool:
+    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in text)
+
+
+def check_rtl_clusters(doc: PdfDoc) -> list[Problem]:
+    """A right-to-left glyph standing for several characters (a lam-alef ligature,
+    a letter with its mark) maps to them in visual order, so readers that reverse
+    the run give the word as written; logical order reads عىل for على."""
+    problems, seen = [], set()
+    for page in doc.pdf.pages:
+        for font in page.obj.get("/Resources", {}).get("/Font", {}).values():
+            if font.objgen in seen or "/ToUnicode" not in font:
+                continue
+            seen.add(font.objgen)
+            for text in _multi_char_mappings(font.ToUnicode.read_bytes()):
+                if _right_to_left(text) and _logical_cluster(text):
+                    problems.append(doc.problem(
+                        "rtl-extraction", f"font {font.get('/BaseFont', '?')}: glyph for "
+                        f"{text!r} is mapped in logical order; text extraction reverses it"))
+    return problems
+
+
+def _logical_cluster(text: str) -> bool:
+    # Logical order: a base letter then its mark, or lam then alef/yeh (a ligature).
+    # Visual order, which readers expect in a right-to-left run, is the reverse.
+    return (unicodedata.bidirectional(text[0]) in ("R", "AL")
+            and unicodedata.bidirectional(text[-1]) == "NSM") \
+        or text[:2] in _LOGICAL_LIGATURES
+
+
+# Lam followed by alef forms or yeh: the ligatures Arabic fonts draw as one glyph.
+_LOGICAL_LIGATURES = {"\u0644" + second for second in "\u0627\u0622\u0623\u0625\u0649\u064a"}
+
+
+def _multi_char_mappings(cmap: bytes) -> list[str]:
+    """Destination strings of a ToUnicode CMap that are several characters."""
+    found = []
+    for token in cmap.split(b"<")[1:]:
+        value = token.split(b">", 1)[0].strip()
+        if len(value) > 4 and len(value) % 4 == 0:
+            try:
+                text = bytes.fromhex(value.decode()).decode("utf-16-be")
+            except (ValueError, UnicodeDecodeError):
+                continue
+            if len(text) > 1:
+                found.append(text)
+    return found
