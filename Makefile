@@ -5,9 +5,11 @@ PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # System packages: Pango for WeasyPrint; Noto fonts for every script the handouts use
 # (Latin/Greek/Cyrillic/Vietnamese, Arabic, Hebrew, Devanagari, CJK); poppler-utils
-# (pdftoppm, pdftotext), Debian's chromium and GNU gettext (msgfmt, msgmerge) for the tests.
+# (pdftoppm, pdftotext), Debian's chromium and GNU gettext (msgfmt, msgmerge) for the tests;
+# liblouis, its tables and its Python binding (python3-louis) for the braille files.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig \
-	fonts-noto-core fonts-noto-cjk poppler-utils chromium gettext
+	fonts-noto-core fonts-noto-cjk poppler-utils chromium gettext \
+	liblouis20 liblouis-data python3-louis
 APT_STAMP := $(VENV)/.apt-installed
 # Readers we did not write, from npm with a lock: pdf.js, the CommonMark spec.
 NODE_STAMP := node_modules/.installed

@@ -78,6 +78,10 @@ class Config:
     base_url: str = ""
     #: Bounds on what one input may cost (``[limits]``).
     limits: Limits = Limits()
+    #: liblouis table per language tag, over braille.DEFAULT_TABLES (``[braille] tables``).
+    braille_tables: tuple[tuple[str, str], ...] = ()
+    #: Braille page layout per language tag: "bana" (default) or "uk" (``[braille] layout``).
+    braille_layouts: tuple[tuple[str, str], ...] = ()
 
     @property
     def size(self) -> PrintSize:
@@ -96,6 +100,8 @@ _LAYOUT: dict[tuple[str, str], str] = {
     ("print", "size"): "print_size",
     ("publish", "require"): "require",
     ("site", "base_url"): "base_url",
+    ("braille", "tables"): "braille_tables",
+    ("braille", "layout"): "braille_layouts",
     **{("limits", f.name): f"limits.{f.name}" for f in fields(Limits)},
 }
 _CHOICES: dict[str, tuple[str, ...]] = {
@@ -103,6 +109,10 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "print_size": tuple(PRINT_SIZES),
     "require": POLICIES,
 }
+
+
+# Options that map a language tag to a value, and the values allowed (empty: any name).
+_MAPPINGS: dict[str, tuple[str, ...]] = {"braille_tables": (), "braille_layouts": ("bana", "uk")}
 
 
 def load_config(project: Path) -> Config:
@@ -133,7 +143,8 @@ def config_from_dict(raw: dict[str, Any], path: Path | str = CONFIG_NAME) -> Con
             if problem:
                 problems.append(problem)
             else:
-                values[name] = tuple(value) if isinstance(value, list) else value
+                values[name] = (tuple(sorted(value.items())) if isinstance(value, dict)
+                                else tuple(value) if isinstance(value, list) else value)
     if problems:
         raise ConfigError(*problems)
     limits = {k.removeprefix("limits."): values.pop(k) for k in list(values)
@@ -150,6 +161,13 @@ def _check_value(name: str, value: Any, path: Path | str, where: str) -> Problem
     if name.startswith("limits."):
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             return error(path, "must be a whole number of at least 1", field=where)
+        return None
+    if name in _MAPPINGS:
+        choices = _MAPPINGS[name]
+        if not isinstance(value, dict) or not all(
+                isinstance(v, str) and v and (not choices or v in choices) for v in value.values()):
+            return error(path, "must be a table of language = " + (
+                " or ".join(f'"{c}"' for c in choices) if choices else "name"), field=where)
         return None
     default = {f.name: f.default for f in fields(Config)}[name]
     if isinstance(default, tuple):
