@@ -74,6 +74,8 @@ class Config:
     print_size: str = "large"
     #: What a translation needs before it is published: reviewed, translated or draft.
     require: str = "reviewed"
+    #: Reading grade above which status warns (readability.py); 0 for none. Never a gate.
+    max_grade: float = 0.0
     #: The site's public address, for QR codes and canonical links ("" for none).
     base_url: str = ""
     #: Bounds on what one input may cost (``[limits]``).
@@ -99,6 +101,7 @@ _LAYOUT: dict[tuple[str, str], str] = {
     ("print", "paper"): "paper",
     ("print", "size"): "print_size",
     ("publish", "require"): "require",
+    ("publish", "max_grade"): "max_grade",
     ("site", "base_url"): "base_url",
     ("braille", "tables"): "braille_tables",
     ("braille", "layout"): "braille_layouts",
@@ -170,6 +173,10 @@ def _check_value(name: str, value: Any, path: Path | str, where: str) -> Problem
                 " or ".join(f'"{c}"' for c in choices) if choices else "name"), field=where)
         return None
     default = {f.name: f.default for f in fields(Config)}[name]
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            return error(path, "must be a number of at least 0", field=where)
+        return None
     if isinstance(default, tuple):
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             return error(path, "must be a list of language codes", field=where)
