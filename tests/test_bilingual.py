@@ -167,3 +167,15 @@ def test_axe_finds_no_violation(built, name) -> None:
             browser.close()
     assert [v["id"] for v in results["violations"]] == []
     assert results["passes"]
+
+
+def test_a_draft_shows_untranslated_text_once(renderers, tmp_path: Path) -> None:
+    from publisher.localize import localize
+    from publisher.model import Translation
+    medicine = medicine_document(tmp_path)
+    partial = {k: v for k, v in SPANISH.items() if k != "Drink water and rest."}
+    draft = localize(medicine, "es", Translation("es.po", partial, frozenset(partial)), "draft")
+    result = render(renderers, source(medicine), draft)
+    assert result.html.count("Drink water and rest.") == 1
+    assert result.html.count("Call the clinic if you have:") == 1
+    assert 'class="tr" lang="en" dir="ltr">Drink water and rest.' in result.html
