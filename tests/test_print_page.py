@@ -1,5 +1,6 @@
 """The web handout printed from a browser: Debian's chromium prints it (Playwright
-``page.pdf()``), pdfplumber and Poppler's pdftotext read the paper back."""
+``page.pdf()``, in a child process: see chromium_job.py), pdfplumber and Poppler's
+pdftotext read the paper back."""
 
 from __future__ import annotations
 
@@ -13,12 +14,11 @@ import pytest
 
 from publisher.render_html import short_url
 
-sync_api = pytest.importorskip("playwright.sync_api")
+import chromium_job
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = chromium_job.CHROMIUM
 INCH = 72.0
 
 if not CHROMIUM.exists():
@@ -38,15 +38,7 @@ class Links(HTMLParser):
 
 
 def print_page(html: Path, out: Path, paper: str) -> Path:
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                             args=CHROMIUM_ARGS)
-        try:
-            tab = browser.new_page()
-            tab.goto(html.as_uri(), wait_until="load")
-            tab.pdf(path=str(out), format=paper)
-        finally:
-            browser.close()
+    chromium_job.run("pdf", str(html), str(out), paper)
     return out
 
 

@@ -25,7 +25,7 @@ Defaults were chosen for what most readers of each language read, and checked by
 back-translating the example (``tests/test_braille.py``): UEB grade 2 for English
 (BANA's code since 2016); uncontracted Spanish (most Spanish-speaking braille readers
 read grade 1; liblouis' Spanish grade 2 back-translates only 76 % of the example's
-words, grade 1 99 %); uncontracted Vietnamese (the partially contracted table
+words, grade 1 all of them); uncontracted Vietnamese (the partially contracted table
 back-translates a quarter of its words); Arabic grade 1; Chinese common braille
 (国家通用盲文) for simplified, Taiwanese braille for traditional characters.
 """
