@@ -15,7 +15,6 @@ import pytest
 from publisher.bilingual import RenderedBilingual, render_bilingual
 from publisher.catalogs import load_interface
 from publisher.config import Config
-from publisher.model import Paragraph
 from publisher.preflight import check_paths
 from publisher.render_html import HtmlRenderer
 

@@ -37,7 +37,6 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from babel.dates import format_date
-from markdown_it.token import Token
 
 from . import braille_louis as lou
 from .braille_layout import (CELL_5, CELL_7, CENTERED, LAYOUTS, PARAGRAPH, BlankLine, Cells,

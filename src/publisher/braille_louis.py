@@ -146,3 +146,8 @@ def from_brf(line: str) -> list[int]:
     """Cells of one BRF line (upper or lower case), for reading a BRF back."""
     index = {c: i for i, c in enumerate(brf_characters())}
     return [index[c] for c in line.upper()]
+
+
+def version() -> str:
+    """liblouis' version: the braille files depend on it and its tables (fingerprints)."""
+    return louis().version()
