@@ -6,10 +6,11 @@ STAMP := $(VENV)/.installed
 # System packages: Pango for WeasyPrint; Noto fonts for every script the handouts use
 # (Latin/Greek/Cyrillic/Vietnamese, Arabic, Hebrew, Devanagari, CJK); poppler-utils
 # (pdftoppm, pdftotext), Debian's chromium and GNU gettext (msgfmt, msgmerge) for the tests;
-# OpenSSH's ssh-keygen signs and verifies reviews (publisher review --sign).
+# OpenSSH's ssh-keygen signs and verifies reviews (publisher review --sign); liblouis,
+# its tables and its Python binding (python3-louis) write the braille files.
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig \
 	fonts-noto-core fonts-noto-cjk fonts-noto-mono poppler-utils chromium gettext \
-	openssh-client
+	openssh-client liblouis20 liblouis-data python3-louis
 APT_STAMP := $(VENV)/.apt-installed
 # Exact versions of every Python dependency (runtime and test), as CI tested them:
 # `make lock` refreshes it to the newest releases pyproject.toml allows (pip-tools).

@@ -74,6 +74,8 @@ class Config:
     print_size: str = "large"
     #: What a translation needs before it is published: reviewed, translated or draft.
     require: str = "reviewed"
+    #: Reading grade above which status warns (readability.py); 0 for none. Never a gate.
+    max_grade: float = 0.0
     #: The site's public address, for QR codes and canonical links ("" for none).
     base_url: str = ""
     #: Bounds on what one input may cost (``[limits]``).
@@ -82,6 +84,10 @@ class Config:
     signed_reviews: bool = False
     #: OpenSSH allowed_signers file the signatures are verified against (project-relative).
     allowed_signers: str = "allowed_signers"
+    #: liblouis table per language tag, over braille.DEFAULT_TABLES (``[braille] tables``).
+    braille_tables: tuple[tuple[str, str], ...] = ()
+    #: Braille page layout per language tag: "bana" (default) or "uk" (``[braille] layout``).
+    braille_layouts: tuple[tuple[str, str], ...] = ()
 
     @property
     def size(self) -> PrintSize:
@@ -101,7 +107,10 @@ _LAYOUT: dict[tuple[str, str], str] = {
     ("publish", "require"): "require",
     ("publish", "signed_reviews"): "signed_reviews",
     ("publish", "allowed_signers"): "allowed_signers",
+    ("publish", "max_grade"): "max_grade",
     ("site", "base_url"): "base_url",
+    ("braille", "tables"): "braille_tables",
+    ("braille", "layout"): "braille_layouts",
     **{("limits", f.name): f"limits.{f.name}" for f in fields(Limits)},
 }
 _CHOICES: dict[str, tuple[str, ...]] = {
@@ -109,6 +118,10 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "print_size": tuple(PRINT_SIZES),
     "require": POLICIES,
 }
+
+
+# Options that map a language tag to a value, and the values allowed (empty: any name).
+_MAPPINGS: dict[str, tuple[str, ...]] = {"braille_tables": (), "braille_layouts": ("bana", "uk")}
 
 
 def load_config(project: Path) -> Config:
@@ -139,7 +152,8 @@ def config_from_dict(raw: dict[str, Any], path: Path | str = CONFIG_NAME) -> Con
             if problem:
                 problems.append(problem)
             else:
-                values[name] = tuple(value) if isinstance(value, list) else value
+                values[name] = (tuple(sorted(value.items())) if isinstance(value, dict)
+                                else tuple(value) if isinstance(value, list) else value)
     if problems:
         raise ConfigError(*problems)
     limits = {k.removeprefix("limits."): values.pop(k) for k in list(values)
@@ -157,7 +171,18 @@ def _check_value(name: str, value: Any, path: Path | str, where: str) -> Problem
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             return error(path, "must be a whole number of at least 1", field=where)
         return None
+    if name in _MAPPINGS:
+        choices = _MAPPINGS[name]
+        if not isinstance(value, dict) or not all(
+                isinstance(v, str) and v and (not choices or v in choices) for v in value.values()):
+            return error(path, "must be a table of language = " + (
+                " or ".join(f'"{c}"' for c in choices) if choices else "name"), field=where)
+        return None
     default = {f.name: f.default for f in fields(Config)}[name]
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            return error(path, "must be a number of at least 0", field=where)
+        return None
     if isinstance(default, tuple):
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             return error(path, "must be a list of language codes", field=where)
