@@ -54,12 +54,16 @@ class ManifestEntry:
     kept: str = ""
     #: Other files the handout needs (pictures), path -> SHA-256.
     assets: dict[str, str] = field(default_factory=dict)
+    #: More formats of the handout, kind -> path relative to dist/ (their hashes are
+    #: in ``sha256`` under the same kind): "brf" (braille-ready file), "braille"
+    #: (Unicode braille text), "bilingual-pdf" and "bilingual-html".
+    extras: dict[str, str] = field(default_factory=dict)
 
     @property
     def files(self) -> dict[str, str]:
         """Every file of the handout, path relative to dist/ -> SHA-256."""
         found = {path: self.sha256.get(kind, "") for kind, path in
-                 (("html", self.html), ("pdf", self.pdf)) if path}
+                 (("html", self.html), ("pdf", self.pdf), *self.extras.items()) if path}
         return {**found, **self.assets}
 
 
@@ -103,7 +107,8 @@ def entry_from_dict(data: dict) -> ManifestEntry:
     values = {k: v for k, v in data.items() if k in _ENTRY_FIELDS}
     return ManifestEntry(**{**values, "tags": tuple(values.get("tags", ())),
                             "cancer_types": tuple(values.get("cancer_types", ())),
-                            "assets": dict(values.get("assets", {}))})
+                            "assets": dict(values.get("assets", {})),
+                            "extras": dict(values.get("extras", {}))})
 
 
 def read_manifest(out: Path) -> Manifest:
