@@ -71,7 +71,7 @@ def test_editing_one_catalog_entry_renders_only_that_handout(tmp_path: Path) -> 
     assert (result.rendered, result.reused) == (1, 3)
     after = mtimes(root)
     changed = sorted(name for name in after if after[name] != before[name])
-    assert changed == ["es/care.pdf"]
+    assert changed == ["es/care.bilingual.pdf", "es/care.pdf"]
 
 
 def test_template_change_renders_everything(tmp_path: Path) -> None:

@@ -194,7 +194,8 @@ def test_temporary_files_of_an_interrupted_build_are_removed(tmp_path: Path) -> 
     leftover.write_bytes(b"half a PDF")
     assert build(project).status == 0
     assert not leftover.exists()
-    assert sorted(os.listdir(project / "dist" / "en")) == ["a.html", "a.pdf", "index.html"]
+    assert sorted(os.listdir(project / "dist" / "en")) == [
+        "a.braille.txt", "a.brf", "a.html", "a.pdf", "index.html"]
 
 
 def test_a_catalog_over_the_size_limit_is_that_catalogs_error(tmp_path: Path) -> None:

@@ -171,7 +171,9 @@ def _unit_symbols(locale: str) -> set[str]:
 
 
 def translated_pages(dist: Path, locale: str) -> list[Path]:
-    return sorted((dist / locale).glob("*.html"))
+    # The bilingual handouts show the source beside the translation on purpose (each
+    # text marked with its language: test_bilingual.py).
+    return sorted(p for p in (dist / locale).glob("*.html") if ".bilingual." not in p.name)
 
 
 def test_the_pseudo_locale_build_publishes_every_handout(pseudo_site: Path, locale: str) -> None:
@@ -240,5 +242,6 @@ def test_no_english_word_in_a_translated_pdf(pseudo_site: Path, locale: str) -> 
     """Poppler's text of every PDF, footers included (in either direction: the words,
     not the markers, since a right-to-left line comes out in visual order)."""
     leaks = {pdf.name: english_words(pdf_text(pdf), locale)
-             for pdf in sorted((pseudo_site / locale).glob("*.pdf"))}
+             for pdf in sorted((pseudo_site / locale).glob("*.pdf"))
+             if ".bilingual." not in pdf.name}
     assert leaks and {name: words for name, words in leaks.items() if words} == {}

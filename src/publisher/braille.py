@@ -46,7 +46,7 @@ from .inline import drop_unsafe_links, markdown
 from .locales import babel_locale, language
 from .model import (Block, Card, Heading, ListBlock, LocalizedDocument, Paragraph, Quote,
                     Segment, Table)
-from .render_html import LICENSES, short_url
+from .render_html import short_url
 
 DEFAULT_TABLES: dict[str, str] = {
     "en": "en-ueb-g2.ctb",
@@ -245,6 +245,7 @@ class _Builder:
         self.handout = handout
         self.settings = settings
         self._ = translations.gettext
+        self.translations = translations
         self.table = table_for(handout.locale, settings)
         self.translator = Translator(handout.document.path, settings)
         self.units: list[Unit | BlankLine] = []
@@ -358,8 +359,7 @@ class _Builder:
         if meta.citation:
             rows.append((_("Citation"), meta.citation, ""))
         if meta.license:
-            rows.append((_("License"), LICENSES.get(meta.license,
-                                                    meta.license.replace("_", " ")), ""))
+            rows.append((_("License"), license_name(meta.license, self.translations), ""))
         if meta.version:
             rows.append((_("Version"), meta.version, ""))
         if not rows:
@@ -389,6 +389,18 @@ def render_braille(handout: LocalizedDocument, *,
                     for page in pages)
     return BrailleHandout(brf.encode("ascii"), display_text(units), len(pages), table, layout,
                           tuple(builder.translator.problems))
+
+
+#: The license names the seeds use, as templates/handout.html names them (where Babel
+#: extracts them, msgctxt "license"); braille shows the same translated names.
+LICENSE_NAMES = {"public_domain": "Public domain", "cc-by-4.0": "CC BY 4.0",
+                 "cc-by-sa-4.0": "CC BY-SA 4.0"}
+
+
+def license_name(key: str, translations) -> str:
+    if key in LICENSE_NAMES:
+        return translations.pgettext("license", LICENSE_NAMES[key])
+    return key.replace("_", " ")
 
 
 def display_text(units: list[Unit | BlankLine]) -> str:

@@ -24,13 +24,14 @@ from .cache import Cache, no_cache, project_cache
 from .catalog_files import limit_catalog_size
 from .catalogs import interface_policy, load_interface
 from .config import CONFIG_NAME, Config, load_config, with_overrides
-from .dashboard import write_dashboard
+from .dashboard import readabilities_of, write_dashboard
 from .errors import CatalogError, ConfigError, OutputError, Problem, error, warning
 from .fingerprint import code_hash, environment_hash, interface_hash, job_fingerprint
 from .inline import to_plain_text
 from .locales import native_name
 from .model import Document, LocalizedDocument, NotPublished
 from .plan import Plan, plan
+from .render_extras import EXTRA_FORMATS, file_name
 from .render_handout import RenderJob, RenderedHandout
 from .render_html import Alternate
 from .seeds import find_seeds, load_seeds, overdue
@@ -39,7 +40,7 @@ from .workers import local_workers, render_all
 from .write_dist import (MANIFEST, DistWriter, Manifest, ManifestEntry, Previous,
                          read_previous, remove_stale, remove_temporary_files, verified)
 
-FORMATS = ("html", "pdf")
+FORMATS = ("html", "pdf", *EXTRA_FORMATS)
 #: The project's inputs: an output folder may not be, hold or sit inside one of them.
 INPUTS = ("seeds", "templates", "locales", CONFIG_NAME, ".publisher-cache")
 
@@ -108,7 +109,8 @@ def build(options: BuildOptions,
         result.manifest.handouts.sort(key=lambda e: (e.locale, e.slug))
         write_site(writer, options.project, config, result.manifest, interface,
                    previous.manifest.pages)
-        write_dashboard(writer, options.project, config, planned.rows, interface)
+        write_dashboard(writer, options.project, config, planned.rows, interface,
+                        readabilities_of(result.manifest.handouts))
         finish(out, writer, previous, result)
     except OSError as exc:
         raise output_error(out, exc) from exc
@@ -220,6 +222,9 @@ def keep_unchanged(jobs: list[RenderJob], options: BuildOptions, previous: Previ
 def write_stage(writer: DistWriter, rendered: RenderedHandout, result: BuildResult) -> None:
     result.rendered += 1
     result.problems.extend(rendered.problems)
+    result.problems.extend(rendered.extra_problems)
+    # An extra format that failed its checks is a failed input; the handout still goes.
+    result.failed += any(p.is_error for p in rendered.extra_problems) and not rendered.failed
     handout = rendered.job.handout
     if rendered.failed:
         result.failed += 1
@@ -316,6 +321,10 @@ def write_handout(writer: DistWriter, rendered: RenderedHandout) -> ManifestEntr
     if rendered.pdf is not None:
         pdf_path = f"{folder}/{handout.slug}.pdf"
         digests["pdf"] = writer.write(pdf_path, rendered.pdf)
+    extras: dict[str, str] = {}
+    for kind, data in sorted(rendered.extras.items()):
+        extras[kind] = f"{folder}/{file_name(kind, handout.slug)}"
+        digests[kind] = writer.write(extras[kind], data)
     if rendered.html is not None:
         assets = copy_pictures(writer, handout)
         html_path = f"{folder}/{handout.slug}.html"
@@ -328,4 +337,5 @@ def write_handout(writer: DistWriter, rendered: RenderedHandout) -> ManifestEntr
         last_reviewed=meta.last_reviewed.isoformat() if meta.last_reviewed else None,
         review_due=meta.review_due.isoformat() if meta.review_due else None,
         tags=meta.tags, cancer_types=meta.cancer_types, fingerprint=rendered.job.fingerprint,
-        assets=assets)
+        assets=assets, extras=extras,
+        readability=dataclasses.asdict(rendered.readability) if rendered.readability else {})

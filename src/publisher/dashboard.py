@@ -4,25 +4,37 @@
 from __future__ import annotations
 
 import gettext
+import dataclasses
 import json
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from .config import Config
 from .errors import Problem
+from .readability import Readability
 from .locales import direction, native_name
 from .catalogs import INTERFACE
 from .plan import Plan, StatusRow
 from .render_html import HtmlRenderer
-from .write_dist import DistWriter
+from .write_dist import DistWriter, ManifestEntry
 
 COLUMNS = ("locale", "document", "entries", "translated", "fuzzy", "untranslated",
-           "reviewed", "failures", "published")
+           "reviewed", "failures", "readability", "published")
+#: Readability of each published handout, by (slug, locale).
+Readabilities = Mapping[tuple[str, str], Readability]
 
 
-def row_data(row: StatusRow, policy: str = "reviewed") -> dict[str, Any]:
+def readabilities_of(entries: Sequence[ManifestEntry]) -> dict[tuple[str, str], Readability]:
+    """The figures the workers measured, as the manifest keeps them."""
+    return {(e.slug, e.locale): Readability(**e.readability) for e in entries if e.readability}
+
+
+def row_data(row: StatusRow, policy: str = "reviewed",
+             readability: Readability | None = None) -> dict[str, Any]:
     catalog = row.catalog
     return {
+        "readability": dataclasses.asdict(readability) | {"summary": readability.summary}
+        if readability else None,
         "locale": row.locale,
         "document": row.slug,
         "entries": catalog.entries if catalog else None,
@@ -63,14 +75,17 @@ def interface_rows(planned: Plan, policy: str) -> list[StatusRow]:
     return rows
 
 
-def to_json(rows: Sequence[StatusRow], policy: str = "reviewed") -> str:
-    return json.dumps([row_data(r, policy) for r in rows], indent=2, ensure_ascii=False) + "\n"
+def to_json(rows: Sequence[StatusRow], policy: str = "reviewed",
+            readability: Readabilities = {}) -> str:
+    return json.dumps([row_data(r, policy, readability.get((r.slug, r.locale))) for r in rows],
+                      indent=2, ensure_ascii=False) + "\n"
 
 
-def to_table(rows: Sequence[StatusRow]) -> str:
+def to_table(rows: Sequence[StatusRow], readability: Readabilities = {}) -> str:
     lines = [COLUMNS]
     for row in rows:
         data = row_data(row)
+        measured = readability.get((row.slug, row.locale))
         if row.catalog is None and row.state == "source":
             numbers = ("-",) * 6
         else:
@@ -78,20 +93,21 @@ def to_table(rows: Sequence[StatusRow]) -> str:
                        str(data["fuzzy"]), str(data["untranslated"]),
                        f"{data['reviewed'] or 0} ({data['reviewed_pct']:.0f}%)", str(data["failures"]))
         outcome = row.state if row.published else f"no: {row.reason}"
-        lines.append((row.locale, row.slug, *numbers, outcome))
+        lines.append((row.locale, row.slug, *numbers, measured.short if measured else "-",
+                       outcome))
     widths = [max(len(line[i]) for line in lines) for i in range(len(COLUMNS) - 1)]
     return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(line, widths))
                      + "  " + line[-1] for line in lines) + "\n"
 
 
 def write_dashboard(writer: DistWriter, project: Path, config: Config, rows: Sequence[StatusRow],
-                    interface: dict[str, gettext.NullTranslations]) -> None:
+                    interface: dict[str, gettext.NullTranslations],
+                    readability: Readabilities = {}) -> None:
     locale = config.source_language
     groups = []
     for language in dict.fromkeys(r.locale for r in rows):
-        members = [row_data(r) | {"slug": r.slug} for r in rows
-                   if r.locale == language and r.catalog is not None or
-                   (r.locale == language and not r.published)]
+        members = [row_data(r, config.require, readability.get((r.slug, r.locale)))
+                   | {"slug": r.slug} for r in rows if r.locale == language]
         if members:
             groups.append({"locale": language, "name": native_name(language),
                            "dir": direction(language), "rows": members})

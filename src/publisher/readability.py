@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from textstat.textstat import textstatistics
 
 from .errors import Problem, warning
-from .inline import IMAGE, to_plain_text
+from .inline import link_spans, to_plain_text
 from .locales import language
 from .model import Block, Card, ListBlock, LocalizedDocument, Paragraph, Quote, Segment
 
@@ -56,6 +56,14 @@ class Readability:
     syllables_per_word: float | None
 
     @property
+    def short(self) -> str:
+        """A few words for a table column."""
+        if self.formula is None:
+            return "no validated formula"
+        return f"grade {self.grade:.1f}" if self.formula == FLESCH_KINCAID else \
+            f"about grade {self.grade:.0f}"
+
+    @property
     def summary(self) -> str:
         """One line for status and the dashboard."""
         lengths = (f"{self.words_per_sentence:.1f} words a sentence, "
@@ -77,7 +85,7 @@ def prose(blocks: tuple[Block, ...]) -> list[Segment]:
     """The segments that are running prose, in reading order."""
     found: list[Segment] = []
     for block in blocks:
-        if isinstance(block, Paragraph) and not IMAGE.fullmatch(block.segment.text.strip()):
+        if isinstance(block, Paragraph) and not _only_a_picture(block.segment.text):
             found.append(block.segment)
         elif isinstance(block, ListBlock):
             for item in block.items:
@@ -87,6 +95,12 @@ def prose(blocks: tuple[Block, ...]) -> list[Segment]:
         elif isinstance(block, Card) and block.text:
             found.append(block.text)
     return found
+
+
+def _only_a_picture(text: str) -> bool:
+    text = text.strip()
+    return any(span.token.type == "image" and span.start == 0 and span.end == len(text)
+               for span in link_spans(text))
 
 
 def handout_text(handout: LocalizedDocument) -> str:

@@ -26,6 +26,8 @@ from .errors import CatalogError, Problem, PublisherError, error
 from .handout_checks import preflight, require_glyphs
 from .locales import human_size
 from .model import LocalizedDocument
+from .readability import Readability
+from .render_extras import Extras, render_extras
 from .render_html import Alternate, HtmlRenderer, PdfLink
 
 
@@ -55,6 +57,11 @@ class RenderedHandout:
     pdf: bytes | None
     pages: int | None
     problems: tuple[Problem, ...]
+    #: Other formats (braille, bilingual: kind -> bytes) and their problems, which
+    #: cost only those formats, and the readability figures.
+    extras: dict[str, bytes] = dataclasses.field(default_factory=dict)
+    extra_problems: tuple[Problem, ...] = ()
+    readability: Readability | None = None
 
     @property
     def failed(self) -> bool:
@@ -156,11 +163,16 @@ def _render(job: RenderJob) -> RenderedHandout:
             pdf_bytes, pages = rendered.data, rendered.pages
             pdf_link = PdfLink(f"{handout.slug}.pdf", f"{handout.slug}-{handout.locale}.pdf",
                                pages, human_size(len(pdf_bytes), handout.locale))
+        extras = render_extras(handout, job.formats, config=_worker["config"],
+                               interface=interface, html_renderer=html_renderer,
+                               pdf_renderer=pdf_renderer, project=project,
+                               canonical=job.canonical)  # type: ignore[arg-type]
         web = None
         if "html" in job.formats:
             web = html_renderer.handout(handout, medium="web", translations=interface,
                                         pdf=pdf_link, alternates=job.alternates,
-                                        canonical=job.canonical)
+                                        canonical=job.canonical,
+                                        extras=extras.links(handout.slug))
         problems.extend(preflight(handout, web, pdf_bytes))
     except PublisherError as exc:
         return RenderedHandout(job, None, None, None, (*problems, *exc.problems))
@@ -177,7 +189,8 @@ def _render(job: RenderJob) -> RenderedHandout:
                         f"could not render the {handout.locale} handout: "
                         f"{type(exc).__name__}: {exc}")
         return RenderedHandout(job, None, None, None, (*problems, problem))
-    return RenderedHandout(job, web, pdf_bytes, pages, tuple(problems))
+    return RenderedHandout(job, web, pdf_bytes, pages, tuple(problems), extras.files,
+                           tuple(extras.problems), extras.readability)
 
 
 def qr_data_uri(address: str) -> str:

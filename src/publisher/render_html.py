@@ -137,11 +137,11 @@ class HtmlRenderer:
     def handout(self, handout: LocalizedDocument, *, medium: str,
                 translations: gettext.NullTranslations, pdf: PdfLink | None = None,
                 alternates: tuple[Alternate, ...] = (), canonical: str = "",
-                qr: str = "") -> str:
+                qr: str = "", extras: dict[str, str] | None = None) -> str:
         return self.page(
             "handout.html", handout.locale, translations, medium=medium, handout=handout,
             meta=handout.document.meta, pdf=pdf, alternates=alternates, canonical=canonical,
-            qr=qr,
+            qr=qr, extras=extras or {},
             paper_links=paper_links(handout) if medium == "print" else [])
 
     def index(self, locale: str, *, translations: gettext.NullTranslations,

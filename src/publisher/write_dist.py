@@ -58,6 +58,8 @@ class ManifestEntry:
     #: in ``sha256`` under the same kind): "brf" (braille-ready file), "braille"
     #: (Unicode braille text), "bilingual-pdf" and "bilingual-html".
     extras: dict[str, str] = field(default_factory=dict)
+    #: Readability figures of the handout's text (readability.Readability as a dict).
+    readability: dict = field(default_factory=dict)
 
     @property
     def files(self) -> dict[str, str]:
@@ -108,7 +110,8 @@ def entry_from_dict(data: dict) -> ManifestEntry:
     return ManifestEntry(**{**values, "tags": tuple(values.get("tags", ())),
                             "cancer_types": tuple(values.get("cancer_types", ())),
                             "assets": dict(values.get("assets", {})),
-                            "extras": dict(values.get("extras", {}))})
+                            "extras": dict(values.get("extras", {})),
+                            "readability": dict(values.get("readability", {}))})
 
 
 def read_manifest(out: Path) -> Manifest:

@@ -20,7 +20,7 @@ def add_parser(commands) -> None:
     command.add_argument("--out", type=Path, help="output folder (default: PROJECT/dist)")
     add_locales(command, "only this language (repeatable)")
     command.add_argument("--format", action="append", choices=FORMATS, default=[],
-                         help="only this output format (repeatable; default both)")
+                         help="only this output format (repeatable; default: all of them)")
     command.add_argument("--require", choices=POLICIES,
                          help="what a translation needs to be published (default from "
                               "publisher.toml, else reviewed)")

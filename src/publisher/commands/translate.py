@@ -13,6 +13,7 @@ from ..config import POLICIES
 from ..dashboard import interface_rows, to_json, to_table
 from ..errors import ConfigError, Severity, error
 from ..plan import plan, project_signers
+from ..readability import readability
 from . import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from .common import add_locales, add_project, load_project, print_problems
 
@@ -91,10 +92,12 @@ def run_status(args: argparse.Namespace, out: TextIO) -> int:
     planned = plan(args.project, loaded.documents, locales, policy)
     rows = [r for r in planned.rows if r.locale in locales]
     rows += [r for r in interface_rows(planned, policy) if r.locale in locales]
+    measured = {(h.slug, h.locale): readability(h) for h in planned.handouts
+                if h.locale in locales}
     if args.format == "json":
-        out.write(to_json(rows, policy))
+        out.write(to_json(rows, policy, measured))
     else:
-        out.write(to_table(rows))
+        out.write(to_table(rows, measured))
         # Every entry that keeps a handout from publishing, as file:line and why.
         notes = [n for r in rows if r.catalog is not None and not r.published
                  for n in r.catalog.notes_for(policy)]
