@@ -48,6 +48,18 @@ def fonts_hash() -> str:
     return digest.hexdigest()
 
 
+@lru_cache(maxsize=1)
+def tools_version() -> str:
+    """The other libraries whose output is published: liblouis (the braille files, its
+    tables included) and textstat (the readability figures)."""
+    from .braille_louis import version as liblouis
+    try:
+        louis = liblouis()
+    except Exception:  # no liblouis: braille is reported missing, handouts still build
+        louis = "none"
+    return f"liblouis {louis}; textstat {version('textstat')}"
+
+
 def environment_hash(project: Path, config: Config) -> str:
     """What every handout of this build depends on."""
     templates = project / "templates"
@@ -56,7 +68,8 @@ def environment_hash(project: Path, config: Config) -> str:
     assets = project / "seeds" / "assets"
     pictures = [p for p in assets.rglob("*") if p.is_file()] if assets.is_dir() else []
     parts = (code_hash(), _hash_files(files, templates) if files else "", fonts_hash(),
-             repr(config), _hash_files(pictures, assets) if pictures else "")
+             repr(config), _hash_files(pictures, assets) if pictures else "",
+             tools_version())
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
