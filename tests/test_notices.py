@@ -13,8 +13,9 @@ NOTICE = "This translation has not been reviewed yet."
 
 def notice_of(project: Path) -> str:
     page = (project / "dist" / "es" / "care.html").read_text()
-    start = page.index('<p class="notice"')
-    return page[start:page.index("</p>", start)]
+    start = page.index('class="notice"')
+    end = page.index("</div>" if page[start - 5:start] == "<div " else "</p>", start)
+    return page[start:end]
 
 
 def test_an_unreviewed_notice_is_shown_with_its_original(tmp_path: Path) -> None:
@@ -25,7 +26,7 @@ def test_an_unreviewed_notice_is_shown_with_its_original(tmp_path: Path) -> None
     assert build(project, "--require", "translated").status == 0
     notice = notice_of(project)
     assert "Esta traducción todavía no ha sido revisada." in notice
-    assert f'<span lang="en" dir="ltr">({NOTICE})</span>' in notice
+    assert f'<p class="notice-original" lang="en" dir="ltr"><strong>{NOTICE}</strong>' in notice
 
 
 def test_a_rewritten_notice_cannot_hide_the_true_one(tmp_path: Path) -> None:
@@ -33,7 +34,7 @@ def test_a_rewritten_notice_cannot_hide_the_true_one(tmp_path: Path) -> None:
     fill(project, "es", SPANISH)
     fill(project, "es", {NOTICE: "Esta traducción ha sido revisada."}, slug="messages")
     assert build(project, "--require", "translated").status == 0
-    assert f"({NOTICE})" in notice_of(project)
+    assert f"<strong>{NOTICE}</strong>" in notice_of(project)
 
 
 def test_a_reviewed_notice_stands_alone(tmp_path: Path) -> None:
