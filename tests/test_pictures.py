@@ -77,6 +77,20 @@ def structure(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
     return found
 
 
+def test_a_figures_bbox_is_where_its_picture_is_drawn(built) -> None:
+    """In the page's points from the bottom (WeasyPrint 70 writes CSS pixels from the
+    top; pdfua.py converts them)."""
+    import pdfplumber
+    project, _ = built
+    with pdfplumber.open(project / "dist" / "en" / "sleeve.pdf") as plumber:
+        drawn = [(round(i["x0"]), round(i["y0"]), round(i["x1"]), round(i["y1"]))
+                 for page in plumber.pages for i in page.images]
+    with pikepdf.open(project / "dist" / "en" / "sleeve.pdf") as pdf:
+        boxes = [tuple(round(float(v)) for v in e.A.BBox)
+                 for e in structure(pdf) if e.S == "/Figure"]
+    assert boxes and all(box in drawn for box in boxes), (boxes, drawn)
+
+
 def test_pictures_are_figures_with_alt_text_in_the_pdf(built) -> None:
     project, _ = built
     with pikepdf.open(project / "dist" / "en" / "sleeve.pdf") as pdf:

@@ -100,7 +100,29 @@ def _build_box_tree(box: Any, parent: pydyf.Dictionary, pdf: pydyf.PDF,
             _describe_link(real)
             if element["S"] == "/Table":
                 _set_header_scopes(real)
+            if element["S"] == "/Figure":
+                _bbox_in_points(element, pdf, page_number)
     yield from elements
+
+
+#: CSS pixels to PDF points (WeasyPrint renders at zoom 1: 96 px to 72 pt).
+PX_TO_PT = 0.75
+
+
+def _bbox_in_points(element: pydyf.Dictionary, pdf: pydyf.PDF, page_number: int) -> None:
+    # WeasyPrint 70 writes a Figure's /BBox in CSS pixels from the top of the page;
+    # PDF wants points in the page's own space, from the bottom (ISO 32000-1, 14.8.5.4.3).
+    attributes = element.get("A")
+    box = attributes.get("BBox") if isinstance(attributes, pydyf.Dictionary) else None
+    if box is None or getattr(attributes, "_publisher_points", False):
+        return
+    media = _object(pdf, pdf.page_references[page_number])["MediaBox"]
+    bottom = float(media[3])
+    x1, y1, x2, y2 = (float(v) for v in box)
+    attributes["BBox"] = pydyf.Array((
+        round(x1 * PX_TO_PT, 2), round(bottom - y2 * PX_TO_PT, 2),
+        round(x2 * PX_TO_PT, 2), round(bottom - y1 * PX_TO_PT, 2)))
+    attributes._publisher_points = True
 
 
 def _margin_box(box: boxes.MarginBox, parent: pydyf.Dictionary, pdf: pydyf.PDF,

@@ -31,9 +31,12 @@ import pydyf
 # which keep their parent's element) are folded into them.
 _FOLDABLE = frozenset({"NonStruct", "Div", "P", "Span"})
 _KEPT_EMPTY = frozenset({"H1", "H2", "H3", "H4", "H5", "H6", "Figure"})
-_INLINE_TAGS = frozenset({"strong", "b", "em", "i", "bdi", "bdo", "small", "code",
+_INLINE_TAGS = frozenset({"strong", "b", "em", "i", "bdi", "bdo", "small",
                           "abbr", "sub", "sup", "mark", "q", "cite", "dfn", "kbd",
                           "samp", "var", "time", "data", "u", "s"})
+#: HTML elements WeasyPrint 70 leaves as NonStruct that have a standard role: a code
+#: block is a paragraph of Code (ISO 32000-1, table 338), a code span is Code.
+_ROLES_BY_TAG = {"pre": "P", "code": "Code"}
 
 
 @dataclass(frozen=True)
@@ -201,9 +204,9 @@ class _Merger:
 def _fold(node: Node) -> None:
     """Fold per-line text Spans into their parent; inline HTML elements are Spans."""
     if node.role == "NonStruct" and node.origin is not None and \
-            node.origin.tag in _INLINE_TAGS:
-        node.role = "Span"
-        node.obj["S"] = "/Span"
+            (node.origin.tag in _INLINE_TAGS or node.origin.tag in _ROLES_BY_TAG):
+        node.role = _ROLES_BY_TAG.get(node.origin.tag, "Span")
+        node.obj["S"] = f"/{node.role}"
     kids: list[Node | Content] = []
     for kid in node.kids:
         if isinstance(kid, Node) and kid.origin is None and kid.role == "Span" \
