@@ -12,13 +12,15 @@ interface: ``templates/index.html`` names every known cancer type with
 from __future__ import annotations
 
 import gettext
+import posixpath
 import re
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterable
 
 from .config import Config
-from .locales import direction, human_size, native_name
+from .findable import FAVICON, SitemapPage, robots, sitemap
+from .locales import direction, language, human_size, native_name
 from .render_html import Alternate, HtmlRenderer
 from .write_dist import DistWriter, Manifest, ManifestEntry
 
@@ -58,8 +60,58 @@ def write_site(writer: DistWriter, project: Path, config: Config, manifest: Mani
     page = renderer.languages(chooser_locale,
                               translations=interface.get(chooser_locale,
                                                          gettext.NullTranslations()),
-                              languages=languages)
+                              languages=languages,
+                              greetings=greetings(chooser_locale, locales, interface))
     writer.write_page("index.html", page)
+    writer.write_page(FAVICON, (project / "templates" / FAVICON).read_bytes())
+    if config.base_url:
+        writer.write_page("sitemap.xml", sitemap(config.base_url,
+                                                 sitemap_pages(manifest, locales)))
+        writer.write_page("robots.txt", robots(config.base_url))
+
+
+#: The chooser's own words, shown in every language that translates them.
+CHOOSER_HEADING = "Patient handouts"
+CHOOSER_PROMPT = "Choose your language:"
+
+
+def greetings(chooser_locale: str, locales: list[str],
+              interface: dict[str, gettext.NullTranslations]) -> list[dict[str, str]]:
+    """The chooser's heading and prompt in each published language other than the
+    chooser's own whose catalog translates both (an untranslated string would be
+    English marked as another language); words already shown are not repeated."""
+    own = interface.get(chooser_locale, gettext.NullTranslations())
+    seen = {(own.gettext(CHOOSER_HEADING), own.gettext(CHOOSER_PROMPT))}
+    found: list[dict[str, str]] = []
+    for locale in locales:
+        translations = interface.get(locale, gettext.NullTranslations())
+        heading = translations.gettext(CHOOSER_HEADING)
+        prompt = translations.gettext(CHOOSER_PROMPT)
+        # The interface's own words are English: English needs no catalog.
+        untranslated = (heading == CHOOSER_HEADING or prompt == CHOOSER_PROMPT) and \
+            language(locale) != "en"
+        if locale == chooser_locale or untranslated or (heading, prompt) in seen:
+            continue
+        seen.add((heading, prompt))
+        found.append({"locale": locale, "dir": direction(locale),
+                      "heading": heading, "prompt": prompt})
+    return found
+
+
+def sitemap_pages(manifest: Manifest, locales: list[str]) -> list[SitemapPage]:
+    """The chooser, every language's index and every handout page, each with the
+    addresses of its other language versions."""
+    indexes = {loc: f"{loc}/index.html" for loc in locales}
+    pages = [SitemapPage("index.html", {}),
+             *(SitemapPage(path, indexes) for path in indexes.values())]
+    versions: dict[str, dict[str, str]] = {}
+    for entry in manifest.handouts:
+        if entry.html:
+            versions.setdefault(entry.slug, {})[entry.locale] = entry.html
+    for entry in manifest.handouts:
+        if entry.html:
+            pages.append(SitemapPage(entry.html, versions[entry.slug], entry.last_reviewed))
+    return pages
 
 
 def published_locales(config: Config, by_locale: dict[str, list[ManifestEntry]]) -> list[str]:
@@ -109,4 +161,7 @@ def _listing(entry: ManifestEntry, locale: str) -> dict[str, Any]:
         "last_reviewed": date.fromisoformat(entry.last_reviewed) if entry.last_reviewed else None,
         "translation": entry.translation,
         "lang": None,
+        # Other formats, relative to the language's index page (brf, bilingual-pdf…).
+        "extras": {kind: posixpath.relpath(path, entry.locale)
+                   for kind, path in entry.extras.items()},
     }
