@@ -33,6 +33,7 @@ from .model import Document, LocalizedDocument, NotPublished
 from .plan import Plan, plan
 from .render_handout import RenderJob, RenderedHandout
 from .render_html import Alternate
+from .search import build_search_index
 from .seeds import find_seeds, load_seeds, overdue
 from .site import write_site
 from .workers import local_workers, render_all
@@ -109,6 +110,7 @@ def build(options: BuildOptions,
         write_site(writer, options.project, config, result.manifest, interface,
                    previous.manifest.pages)
         write_dashboard(writer, options.project, config, planned.rows, interface)
+        result.problems.extend(build_search_index(writer, out, result.manifest))
         finish(out, writer, previous, result)
     except OSError as exc:
         raise output_error(out, exc) from exc

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .config import Config
+from .search import SCRIPT as SEARCH_SCRIPT
 from .findable import FAVICON, SitemapPage, robots, sitemap
 from .locales import direction, language, human_size, native_name
 from .render_html import Alternate, HtmlRenderer
@@ -52,8 +53,10 @@ def write_site(writer: DistWriter, project: Path, config: Config, manifest: Mani
         page = renderer.index(locale, translations=translations,
                               groups=topic_groups(by_locale[locale], locale)
                               if locale in by_locale else [],
-                              alternates=alternates)
+                              alternates=alternates, search=True)
         writer.write_page(f"{locale}/index.html", page)
+    # The index pages' search (its index is written by search.py at the end of the build).
+    writer.write_page(SEARCH_SCRIPT, (project / "templates" / SEARCH_SCRIPT).read_bytes())
     chooser_locale = config.source_language
     languages = [{"locale": loc, "name": native_name(loc), "dir": direction(loc),
                   "href": f"{loc}/index.html"} for loc in locales]
