@@ -14,19 +14,26 @@ from __future__ import annotations
 import gettext
 import posixpath
 import re
+import unicodedata
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterable
 
 from .config import Config
 from .search import SCRIPT as SEARCH_SCRIPT
-from .findable import FAVICON, SitemapPage, robots, sitemap
+from .findable import FAVICON, SitemapPage, absolute, hreflang_links, robots, sitemap
 from .locales import direction, language, human_size, native_name
 from .render_html import Alternate, HtmlRenderer
 from .write_dist import DistWriter, Manifest, ManifestEntry
 
 #: Below this many handouts a language index lists them without topic sections.
 MIN_HANDOUTS_FOR_TOPICS = 2
+#: Up to this many handouts a language's index lists every handout under every topic
+#: on one page; above it, each topic gets a page of its own and the index lists the
+#: newest reviews and every title from A to Z (at 200 handouts, about 100 kB).
+MAX_ON_ONE_PAGE = 30
+#: How many of the newest reviews a large index shows.
+NEWEST = 10
 
 
 def write_site(writer: DistWriter, project: Path, config: Config, manifest: Manifest,
@@ -44,16 +51,25 @@ def write_site(writer: DistWriter, project: Path, config: Config, manifest: Mani
     for entry in manifest.handouts:
         by_locale.setdefault(entry.locale, []).append(entry)
     locales = published_locales(config, by_locale)
+    topics = topic_pages(by_locale)
     dropped = [loc for loc in config.locales
                if loc not in by_locale and f"{loc}/index.html" in previous_pages]
     for locale in [*locales, *dropped]:
         translations = interface.get(locale, gettext.NullTranslations())
         alternates = tuple(Alternate(other, native_name(other), f"../{other}/index.html")
                            for other in locales if other != locale)
-        page = renderer.index(locale, translations=translations,
-                              groups=topic_groups(by_locale[locale], locale)
-                              if locale in by_locale else [],
-                              alternates=alternates, search=True)
+        entries = by_locale.get(locale, [])
+        groups = topic_groups(entries, locale) if entries else []
+        if len(entries) <= MAX_ON_ONE_PAGE:
+            page = renderer.index(locale, translations=translations, groups=groups,
+                                  alternates=alternates, search=True)
+        else:
+            page = renderer.index(locale, translations=translations, groups=groups,
+                                  alternates=alternates, search=True, layout="large",
+                                  recent=newest(entries, locale), letters=a_to_z(groups[0]))
+            for group in groups[1:]:
+                writer.write_page(f"{locale}/{group['page']}", topic_page(
+                    renderer, config, locale, translations, group, alternates, topics))
         writer.write_page(f"{locale}/index.html", page)
     # The index pages' search (its index is written by search.py at the end of the build).
     writer.write_page(SEARCH_SCRIPT, (project / "templates" / SEARCH_SCRIPT).read_bytes())
@@ -69,7 +85,7 @@ def write_site(writer: DistWriter, project: Path, config: Config, manifest: Mani
     writer.write_page(FAVICON, (project / "templates" / FAVICON).read_bytes())
     if config.base_url:
         writer.write_page("sitemap.xml", sitemap(config.base_url,
-                                                 sitemap_pages(manifest, locales)))
+                                                 sitemap_pages(manifest, locales, topics)))
         writer.write_page("robots.txt", robots(config.base_url))
 
 
@@ -101,12 +117,15 @@ def greetings(chooser_locale: str, locales: list[str],
     return found
 
 
-def sitemap_pages(manifest: Manifest, locales: list[str]) -> list[SitemapPage]:
-    """The chooser, every language's index and every handout page, each with the
-    addresses of its other language versions."""
+def sitemap_pages(manifest: Manifest, locales: list[str],
+                  topics: dict[str, dict[str, str]]) -> list[SitemapPage]:
+    """The chooser, every language's index and topic pages and every handout page,
+    each with the addresses of its other language versions."""
     indexes = {loc: f"{loc}/index.html" for loc in locales}
     pages = [SitemapPage("index.html", {}),
              *(SitemapPage(path, indexes) for path in indexes.values())]
+    for versions in topics.values():
+        pages.extend(SitemapPage(path, versions) for path in versions.values())
     versions: dict[str, dict[str, str]] = {}
     for entry in manifest.handouts:
         if entry.html:
@@ -115,6 +134,61 @@ def sitemap_pages(manifest: Manifest, locales: list[str]) -> list[SitemapPage]:
         if entry.html:
             pages.append(SitemapPage(entry.html, versions[entry.slug], entry.last_reviewed))
     return pages
+
+
+def topic_pages(by_locale: dict[str, list[ManifestEntry]]) -> dict[str, dict[str, str]]:
+    """Topic key -> {locale: path in dist/} of the topic pages of large indexes."""
+    found: dict[str, dict[str, str]] = {}
+    for locale, entries in by_locale.items():
+        if len(entries) > MAX_ON_ONE_PAGE:
+            for key in sorted({slug(t) for e in entries for t in e.cancer_types}):
+                found.setdefault(key, {})[locale] = f"{locale}/topics/{key}.html"
+    return found
+
+
+def topic_page(renderer: HtmlRenderer, config: Config, locale: str,
+               translations: gettext.NullTranslations, group: dict[str, Any],
+               alternates: tuple[Alternate, ...], topics: dict[str, dict[str, str]]) -> str:
+    """One topic's handouts, each with everything a patient needs (a large index)."""
+    versions = topics.get(group["key"], {})
+    return renderer.page(
+        "index.html", locale, translations, medium="web", root="../../", layout="topic",
+        topic=group, groups=[], alternates=alternates,
+        source_language=config.source_language,
+        canonical=absolute(config.base_url, versions.get(locale, "")),
+        head_links=hreflang_links(config.base_url, versions) if len(versions) > 1 else ())
+
+
+def newest(entries: list[ManifestEntry], locale: str) -> list[dict[str, Any]]:
+    """The most recently reviewed handouts, newest first."""
+    reviewed = sorted((e for e in entries if e.last_reviewed),
+                      key=lambda e: (e.last_reviewed, e.title), reverse=True)
+    return [_listing(e, locale) for e in reviewed[:NEWEST]]
+
+
+def a_to_z(everything: dict[str, Any]) -> list[dict[str, Any]]:
+    """The "all handouts" group by first letter (accents set aside: "Á" is under "A";
+    a title that starts with no letter is under "#")."""
+    letters: dict[str, list[dict[str, Any]]] = {}
+    for item in everything["entries"]:
+        letters.setdefault(initial(item["title"]), []).append(item)
+    return [{"letter": letter, "id": f"letter-{number}", "entries": items}
+            for number, (letter, items) in enumerate(letters.items(), 1)]
+
+
+def initial(title: str) -> str:
+    for char in unicodedata.normalize("NFD", title):
+        if char.isalpha():
+            return char.upper()
+        if char.isdigit():
+            return "#"
+    return "#"
+
+
+def sort_key(title: str) -> str:
+    """Titles in alphabetical order with accents set aside ("Árbol" beside "Arce")."""
+    decomposed = unicodedata.normalize("NFD", title.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def published_locales(config: Config, by_locale: dict[str, list[ManifestEntry]]) -> list[str]:
@@ -130,7 +204,7 @@ def topic_groups(entries: list[ManifestEntry], locale: str) -> list[dict[str, An
     template turns ``kind``/``key`` into a translated name.  Keys are slugs, so
     "Lung", "lung" and "head and neck"/"head-and-neck" are one topic each.
     """
-    ordered = sorted(entries, key=lambda e: (e.title.casefold(), e.slug))
+    ordered = sorted(entries, key=lambda e: (sort_key(e.title), e.slug))
     listed = [(e, _listing(e, locale)) for e in ordered]
     groups: list[dict[str, Any]] = [{"id": "all", "kind": "all", "key": "",
                                      "fallback": "", "entries": [item for _, item in listed]}]
@@ -139,7 +213,7 @@ def topic_groups(entries: list[ManifestEntry], locale: str) -> list[dict[str, An
     topics = {e.slug: {slug(t) for t in e.cancer_types} for e in entries}
     for key in sorted(set().union(*topics.values())):
         groups.append({"id": "topic-" + key, "kind": "topic", "key": key,
-                       "fallback": humanize(key),
+                       "fallback": humanize(key), "page": f"topics/{key}.html",
                        "entries": [item for e, item in listed if key in topics[e.slug]]})
     return groups
 
