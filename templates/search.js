@@ -30,7 +30,13 @@
   // A line of interface text; untranslated text is marked as English.
   function say(element, text, lang) {
     element.textContent = text;
-    if (lang) element.lang = lang; else element.removeAttribute("lang");
+    if (lang) {            // only ever "en": the interface's source, left to right
+      element.lang = lang;
+      element.dir = "ltr";
+    } else {
+      element.removeAttribute("lang");
+      element.removeAttribute("dir");
+    }
   }
 
   function link(href, text, lang) {
