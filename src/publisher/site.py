@@ -1,5 +1,9 @@
-"""The download site: dist/index.html (languages, each named in itself) and an index
-per language listing its handouts, grouped by topic so it works without JavaScript.
+"""The download site: dist/index.html (languages, each named in itself, its heading
+and prompt in every language that translates them) and an index per language that
+works without JavaScript: up to ``MAX_ON_ONE_PAGE`` handouts grouped by topic on one
+page; above it, topics on pages of their own, the newest reviews and an A-Z list.
+With ``site.base_url`` also sitemap.xml and robots.txt (findable.py); the search
+index is search.py's.
 
 Topic names are interface text, so they are translated like the rest of the
 interface: ``templates/index.html`` names every known cancer type with
