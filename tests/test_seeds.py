@@ -246,8 +246,10 @@ def test_a_handout_failing_the_preflight_is_not_published(tmp_path: Path) -> Non
     project = make_project(tmp_path, {"x.md": seed(), "y.md": seed("Other")})
     template = project / "templates" / "handout.html"
     # a template mistake: a second H1 in every handout
-    template.write_text(template.read_text().replace(
-        '<main id="main" tabindex="-1">', '<main id="main" tabindex="-1"><h1>Extra</h1>'))
+    text, added = re.subn(r'(<main id="main" tabindex="-1"[^>]*>)', r"\1<h1>Extra</h1>",
+                          template.read_text())
+    assert added == 1
+    template.write_text(text)
     run = run_cli("build", "--project", str(project), "--jobs", "1")
     assert run.status == 1
     assert re.search(r"seeds/x.md: error: \[[a-z-]*h1\] the en (PDF|HTML) fails the preflight", run.output)

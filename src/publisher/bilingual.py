@@ -93,7 +93,7 @@ def bilingual_html(renderer: HtmlRenderer, source: LocalizedDocument,
     """The page: ``medium="print"`` for WeasyPrint, ``"web"`` for the HTML twin."""
     title, blocks = pair_blocks(source, translation)
     return renderer.page(
-        "bilingual.html", translation.locale, translations, medium=medium,
+        "bilingual.html", translation.locale, translations, medium=medium, root="../",
         title=title, blocks=blocks, meta=translation.document.meta,
         state=translation.translation, canonical=canonical,
         translation_name=native_name(translation.locale),

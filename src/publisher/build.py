@@ -34,6 +34,7 @@ from .plan import Plan, plan
 from .render_extras import EXTRA_FORMATS, file_name
 from .render_handout import RenderJob, RenderedHandout
 from .render_html import Alternate
+from .search import build_search_index
 from .seeds import find_seeds, load_seeds, overdue
 from .site import write_site
 from .workers import local_workers, render_all
@@ -111,6 +112,7 @@ def build(options: BuildOptions,
                    previous.manifest.pages)
         write_dashboard(writer, options.project, config, planned.rows, interface,
                         readabilities_of(result.manifest.handouts))
+        result.problems.extend(build_search_index(writer, out, result.manifest))
         finish(out, writer, previous, result)
     except OSError as exc:
         raise output_error(out, exc) from exc

@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSynta
 from markupsafe import Markup
 
 from .config import Config
+from .findable import FAVICON, absolute, description, hreflang_links
 from .errors import RenderError, error
 from .inline import links, to_html, to_plain_text
 from .interface_text import EscapedGettext, css_string
@@ -119,7 +120,9 @@ class HtmlRenderer:
             for name in ("typography.css", "web.css")))
 
     def page(self, name: str, locale: str, translations: gettext.NullTranslations,
-                **context: Any) -> str:
+                *, root: str | None = None, **context: Any) -> str:
+        """``root``: the way from the page to dist/ ("" for dist/index.html, "../" for
+        a page in a language's folder); the page links the site's icon when given."""
         # Interface strings are text: escaped, never trusted as markup (interface_text).
         self.env.globals.update(EscapedGettext(translations).callables())
         notices = getattr(translations, "unreviewed_notices", {})
@@ -130,6 +133,7 @@ class HtmlRenderer:
         try:
             template = self.env.get_template(name)
             return template.render(lang=locale, dir=dir_, web_css=self.web_css,
+                                   favicon="" if root is None else root + FAVICON,
                                    size_css=Markup(page_css(self.config, translations, dir_)),
                                    **context)
         except TemplateSyntaxError as exc:
@@ -140,19 +144,36 @@ class HtmlRenderer:
                 translations: gettext.NullTranslations, pdf: PdfLink | None = None,
                 alternates: tuple[Alternate, ...] = (), canonical: str = "",
                 qr: str = "", extras: dict[str, str] | None = None) -> str:
+        # Every language's version, this one included, by its path in dist/.
+        versions = {handout.locale: f"{handout.locale}/{handout.slug}.html",
+                    **{alt.locale: f"{alt.locale}/{alt.href.rsplit('/', 1)[-1]}"
+                       for alt in alternates}}
         return self.page(
-            "handout.html", handout.locale, translations, medium=medium, handout=handout,
+            "handout.html", handout.locale, translations, medium=medium, root="../",
+            handout=handout,
             meta=handout.document.meta, pdf=pdf, alternates=alternates, canonical=canonical,
-            qr=qr, extras=extras or {},
+            qr=qr, extras=extras or {}, description=description(handout),
+            head_links=hreflang_links(self.config.base_url, versions) if len(versions) > 1
+            else (),
             paper_links=paper_links(handout) if medium == "print" else [])
 
     def index(self, locale: str, *, translations: gettext.NullTranslations,
-              groups: list[dict[str, Any]], alternates: tuple[Alternate, ...]) -> str:
-        return self.page("index.html", locale, translations, medium="web",
+              groups: list[dict[str, Any]], alternates: tuple[Alternate, ...],
+              **context: Any) -> str:
+        versions = {locale: f"{locale}/index.html",
+                    **{alt.locale: f"{alt.locale}/index.html" for alt in alternates}}
+        return self.page("index.html", locale, translations, medium="web", root="../",
                          groups=groups, alternates=alternates,
-                         source_language=self.config.source_language)
+                         source_language=self.config.source_language,
+                         canonical=absolute(self.config.base_url, f"{locale}/index.html"),
+                         head_links=hreflang_links(self.config.base_url, versions),
+                         **context)
 
     def languages(self, locale: str, *, translations: gettext.NullTranslations,
-                  languages: list[dict[str, str]]) -> str:
-        return self.page("languages.html", locale, translations, medium="web",
-                         languages=languages)
+                  languages: list[dict[str, str]], **context: Any) -> str:
+        versions = {lang["locale"]: lang["href"] for lang in languages}
+        return self.page("languages.html", locale, translations, medium="web", root="",
+                         languages=languages,
+                         canonical=absolute(self.config.base_url, "index.html"),
+                         head_links=hreflang_links(self.config.base_url, versions),
+                         **context)

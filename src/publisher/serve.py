@@ -15,14 +15,19 @@ from __future__ import annotations
 
 import argparse
 import functools
+import io
 import ipaddress
 import os
 import sys
+import threading
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import unquote, urlsplit
+
+from .build import FORMATS
+from .live_preview import STATE_PATH, LiveState, inject, preview_options, rebuild, watch
 
 #: Pending connections the kernel may queue (the standard library's default is 5,
 #: which turned away 188 of 60,000 requests from 200 clients).
@@ -54,6 +59,8 @@ class DistHandler(SimpleHTTPRequestHandler):
 
     extensions_map = CONTENT_TYPES
     log: TextIO | None = None
+    #: Set by ``serve --watch``: the state the preview script asks for.
+    live: LiveState | None = None
 
     def guess_type(self, path: str | Path) -> str:  # type: ignore[override]
         return CONTENT_TYPES.get(Path(str(path)).suffix.lower(), "application/octet-stream")
@@ -70,10 +77,27 @@ class DistHandler(SimpleHTTPRequestHandler):
             refusal = HTTPStatus.BAD_REQUEST
         except OSError:           # a name too long for the file system, and the like
             refusal = HTTPStatus.NOT_FOUND
+        if self.live is not None and urlsplit(self.path).path == STATE_PATH:
+            return self.send_bytes(self.live.to_json(), CONTENT_TYPES[".json"])
         if refusal is not None:
             self.send_error(refusal)
             return None
+        target = Path(self.translate_path(self.path))
+        if self.live is not None and (target.is_dir() or target.suffix.lower() in
+                                      (".html", ".htm")):
+            page = target / "index.html" if target.is_dir() else target
+            if target.is_dir() and not urlsplit(self.path).path.endswith("/"):
+                return super().send_head()   # the standard library's redirect to "…/"
+            return self.send_bytes(inject(page.read_bytes()), CONTENT_TYPES[".html"])
         return super().send_head()
+
+    def send_bytes(self, data: bytes, content_type: str) -> io.BytesIO:
+        """A response made here (a previewed page, the preview's state)."""
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        return io.BytesIO(data)
 
     def refusal(self) -> HTTPStatus | None:
         """Why the request's path is not served, or None when it is a file in dist/."""
@@ -127,7 +151,7 @@ def is_loopback(host: str) -> bool:
 
 
 def make_server(directory: Path, port: int = 8000, host: str = "127.0.0.1",
-                log: TextIO | None = None) -> DistServer:
+                log: TextIO | None = None, live: LiveState | None = None) -> DistServer:
     """A server for ``directory``, bound but not yet serving (``port=0``: any free port)."""
     if not is_loopback(host):
         raise ValueError(f"publisher serve only listens on this computer (127.0.0.1), "
@@ -135,7 +159,7 @@ def make_server(directory: Path, port: int = 8000, host: str = "127.0.0.1",
     if not Path(directory).is_dir():
         raise FileNotFoundError(f"{directory}: error: no such folder; "
                                 "run `publisher build` first")
-    handler = type("BoundDistHandler", (DistHandler,), {"log": log})
+    handler = type("BoundDistHandler", (DistHandler,), {"log": log, "live": live})
     return DistServer((host, port), functools.partial(handler, directory=str(directory)))
 
 
@@ -169,6 +193,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the built site to serve (default: PROJECT/dist)")
     parser.add_argument("--port", type=int, default=8000, metavar="N",
                         help="port on 127.0.0.1 (default 8000; 0 picks a free one)")
+    parser.add_argument("--watch", action="store_true",
+                        help="build first, rebuild when a seed, catalog, template or "
+                             "publisher.toml is saved, and reload the open page")
+    parser.add_argument("--format", action="append", choices=FORMATS, default=[],
+                        help="with --watch: only this format (repeatable; default both; "
+                             "html alone previews fastest)")
 
 
 def run(args: argparse.Namespace, stdout: TextIO) -> int:
@@ -177,6 +207,8 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
     if not (0 <= args.port <= 65535):
         print(f"publisher: error: --port: {args.port} is not a port number", file=sys.stderr)
         return 2
+    if getattr(args, "watch", False):
+        return run_watching(args, directory, stdout)
     try:
         server = make_server(directory, args.port, log=sys.stderr)
     except FileNotFoundError as exc:
@@ -193,4 +225,35 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
             server.serve_forever()
         except KeyboardInterrupt:
             print("stopped", file=stdout)
+    return 0
+
+
+def run_watching(args: argparse.Namespace, directory: Path, stdout: TextIO) -> int:
+    """``serve --watch``: build, serve in a thread, and rebuild here on every save
+    (the build runs in the main thread, where its render time limit works)."""
+    options = preview_options(args.project, args.out, tuple(args.format))
+    state = LiveState()
+    print("building…", file=stdout, flush=True)
+    try:
+        state.finished(rebuild(options, stdout))
+    except KeyboardInterrupt:
+        return 0
+    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        server = make_server(directory, args.port, log=None, live=state)
+    except OSError as exc:
+        print(f"publisher: error: cannot listen on 127.0.0.1:{args.port}: {exc.strerror}",
+              file=sys.stderr)
+        return 2
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    print(f"serving {directory} at {address(server)} and watching {args.project} "
+          "(Ctrl-C to stop)", file=stdout, flush=True)
+    try:
+        watch(options, state, stdout)
+    except KeyboardInterrupt:
+        print("stopped", file=stdout)
+    finally:
+        server.shutdown()
+        server.server_close()
     return 0
