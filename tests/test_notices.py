@@ -1,46 +1,43 @@
-"""What a handout says about its translation is readable and true: the notice strings
-count only once reviewed; until then the translator's wording comes with the
-original beside it, marked as English."""
+"""What a handout says about its translation is true: the notice strings count only once
+reviewed; until then the notice is the original English, marked as English so a
+screen reader reads it with the right voice."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from test_translation import SPANISH, build, fill, project_with, review_interface
+from datetime import date
+
+from publisher import catalogs
+
+from test_translation import SPANISH, build, fill, project_with
 
 NOTICE = "This translation has not been reviewed yet."
 
 
 def notice_of(project: Path) -> str:
     page = (project / "dist" / "es" / "care.html").read_text()
-    start = page.index('class="notice"')
-    end = page.index("</div>" if page[start - 5:start] == "<div " else "</p>", start)
-    return page[start:end]
+    start = page.index('<p class="notice"')
+    return page[start:page.index("</p>", start)]
 
 
-def test_an_unreviewed_notice_is_shown_with_its_original(tmp_path: Path) -> None:
+def test_an_unreviewed_notice_is_the_original_marked_english(tmp_path: Path) -> None:
     project = project_with(tmp_path, ["es"])
     fill(project, "es", SPANISH)
-    fill(project, "es", {NOTICE: "Esta traducción todavía no ha sido revisada."},
-         slug="messages")
+    fill(project, "es", {NOTICE: "Un médico revisó esta traducción."}, slug="messages")
     assert build(project, "--require", "translated").status == 0
     notice = notice_of(project)
-    assert "Esta traducción todavía no ha sido revisada." in notice
-    assert f'<p class="notice-original" lang="en" dir="ltr"><strong>{NOTICE}</strong>' in notice
+    assert "médico" not in notice
+    assert notice.startswith('<p class="notice" role="note" lang="en" dir="ltr">')
+    assert f"<strong>{NOTICE}</strong>" in notice
 
 
-def test_a_rewritten_notice_cannot_hide_the_true_one(tmp_path: Path) -> None:
+def test_a_reviewed_notice_is_in_the_patients_language(tmp_path: Path) -> None:
     project = project_with(tmp_path, ["es"])
     fill(project, "es", SPANISH)
-    fill(project, "es", {NOTICE: "Esta traducción ha sido revisada."}, slug="messages")
-    assert build(project, "--require", "translated").status == 0
-    assert f"<strong>{NOTICE}</strong>" in notice_of(project)
-
-
-def test_a_reviewed_notice_stands_alone(tmp_path: Path) -> None:
-    project = project_with(tmp_path, ["es"])
-    fill(project, "es", SPANISH)
-    review_interface(project, "es")  # identity translations, signed off
+    spanish = "Esta traducción todavía no ha sido revisada."
+    fill(project, "es", lambda msgid: spanish if msgid == NOTICE else msgid, slug="messages")
+    catalogs.review(project, "es", "messages", "Ana Pérez", date(2026, 11, 20))
     assert build(project, "--require", "translated").status == 0
     notice = notice_of(project)
-    assert NOTICE in notice and 'lang="en"' not in notice
+    assert f"<strong>{spanish}</strong>" in notice and 'lang="en"' not in notice

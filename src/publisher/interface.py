@@ -42,21 +42,16 @@ def compile_translations(catalog: Catalog, path: str | Path, *, reviewed_only: b
     # The catalog's own rule: its strings were written for it, not for CLDR's.
     set_plural_forms(usable, catalog.plural_forms)
     found = assess(catalog, path, signers if reviewed_only else None)
-    unreviewed_notices = {}
     for message in catalog:
         key = (message.context, message.id)
         needs_review = reviewed_only or message.id in NOTICES
         if key in found.strings and (not needs_review or key in found.reviewed):
             usable.add(message.id, message.string, context=message.context)
-        elif key in found.strings and message.id in NOTICES and not reviewed_only:
-            unreviewed_notices[message.id] = message.string
     buffer = io.BytesIO()
     write_mo(buffer, usable, use_fuzzy=False)
     buffer.seek(0)
-    translations = Translations(fp=buffer, domain=catalog.domain or INTERFACE)
-    # Shown beside the original, never instead of it (templates/notices.html).
-    translations.unreviewed_notices = unreviewed_notices
-    return translations, [*found.check_failures, *found.signature_failures]
+    return (Translations(fp=buffer, domain=catalog.domain or INTERFACE),
+            [*found.check_failures, *found.signature_failures])
 
 
 def load_interface(project: Path, locale: str, policy: str = "translated",

@@ -125,8 +125,6 @@ class HtmlRenderer:
         a page in a language's folder); the page links the site's icon when given."""
         # Interface strings are text: escaped, never trusted as markup (interface_text).
         self.env.globals.update(EscapedGettext(translations).callables())
-        notices = getattr(translations, "unreviewed_notices", {})
-        self.env.globals["unreviewed_notice"] = lambda original: notices.get(original, "")
         self.env.newstyle_gettext = True  # type: ignore[attr-defined]
         self.env.filters["date"] = lambda d: format_date(d, "long", locale=babel_locale(locale))
         dir_ = direction(locale)
