@@ -16,6 +16,7 @@ build leaves identical fragments alone and removes the ones it no longer writes.
 from __future__ import annotations
 
 import os
+import json
 import re
 import shutil
 import subprocess
@@ -87,9 +88,22 @@ def write_index(writer: DistWriter, out: Path, pages: list[str]) -> SearchIndex:
         size = 0
         for path in files:
             data = path.read_bytes()
+            if path.name == ENTRY:
+                data = _stable_json(data)
             size += len(data)
             writer.write_page(f"{INDEX_FOLDER}/{path.relative_to(output).as_posix()}", data)
     return SearchIndex(len(pages), len(files), size, time.perf_counter() - started)
+
+
+#: Pagefind's table of languages: a JSON object written from a Rust hash map, whose
+#: key order changes from run to run (the other files are named by their content).
+ENTRY = "pagefind-entry.json"
+
+
+def _stable_json(data: bytes) -> bytes:
+    """The same inputs give the same bytes: keys in order, nothing else changed."""
+    return json.dumps(json.loads(data), sort_keys=True, ensure_ascii=False,
+                      separators=(",", ":")).encode("utf-8")
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
