@@ -70,3 +70,17 @@ def test_html_in_memory_gets_the_problems_it_gets_on_disk(tmp_path: Path) -> Non
     on_disk = check_html(path, alone=True)
     assert {"heading-h1", "img-alt", "html-link"} <= {p.check for p in on_disk}
     assert check_html(path, alone=True, text=text) == on_disk
+
+
+def test_glyphs_come_from_pikepdfs_parser(pdf_bytes: bytes, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast path runs (pdfminer's tokenizer is not asked for the page content)."""
+    from publisher.preflight import pdf_glyphs
+    asked = []
+    monkeypatch.setattr(pdf_glyphs.PDFPageInterpreter, "execute",
+                        lambda self, streams: asked.append(streams))
+    path = tmp_path / "a.pdf"
+    path.write_bytes(pdf_bytes)
+    doc = read_pdf(path, data=pdf_bytes)
+    assert asked == [] and sum(map(len, doc.glyphs)) > 50
+    doc.pdf.close()

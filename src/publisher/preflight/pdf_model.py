@@ -3,10 +3,8 @@
 pikepdf reads the structure tree (with marked-content references on any page, in
 the order of each element's kids), pdfplumber's pdfminer layout the text of each
 marked-content sequence, decoded through the fonts' ToUnicode maps, and the glyphs'
-sizes and positions.  The glyphs are read from pdfminer's layout objects directly,
-with pdfplumber's coordinates (``top`` from the page's top edge, the MediaBox origin
-added): its ``page.chars`` turns every glyph into a dict of all its attributes,
-which cost more than reading the file.  A PDF in memory is read without a file.
+sizes and positions (``pdf_glyphs``: pdfplumber's ``page.chars``, read faster).  A
+PDF in memory is read without a file.
 """
 
 from __future__ import annotations
@@ -18,9 +16,9 @@ from pathlib import Path
 
 import pdfplumber
 import pikepdf
-from pdfminer.layout import LTChar, LTContainer
 
 from ..errors import Problem, error
+from .pdf_glyphs import Glyph, page_glyphs
 
 TEXT_OPERATORS = frozenset({"Tj", "TJ", "'", '"'})
 
@@ -51,15 +49,6 @@ class StructElem:
                 yield from kid.content()
             elif isinstance(kid, tuple):
                 yield kid
-
-
-@dataclass(frozen=True)
-class Glyph:
-    text: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
 
 
 @dataclass
@@ -169,26 +158,6 @@ def _read_content(page: pikepdf.Page) -> PageContent:
     return content
 
 
-def _page_glyphs(page: pdfplumber.page.Page) -> Iterator[tuple[Glyph, float, int | None]]:
-    """(glyph, size, MCID) of every character, as pdfplumber's ``page.chars`` gives them
-    (its coordinates; objects inside form XObjects included)."""
-    mb_x0, mb_top = page.mediabox[:2]
-    height = page.height
-
-    def walk(objects: list) -> Iterator[LTChar]:
-        for obj in objects:
-            if isinstance(obj, LTContainer):
-                yield from walk(obj._objs)
-            elif isinstance(obj, LTChar):
-                yield obj
-
-    for char in walk(page.layout._objs):
-        x0, x1 = (char.x0 + mb_x0, char.x1 + mb_x0) if mb_x0 != 0 else (char.x0, char.x1)
-        mcid = getattr(char, "mcid", None)
-        yield (Glyph(char.get_text(), x0, (height - char.y1) + mb_top, x1,
-                     (height - char.y0) + mb_top), char.size, mcid)
-
-
 def read_pdf(path: Path, *, min_text_pt: float = 18.0, data: bytes | None = None,
              read_twin: bool = True) -> PdfDoc:
     """Read what the checks need from a PDF (pikepdf for structure, pdfminer through
@@ -202,7 +171,7 @@ def read_pdf(path: Path, *, min_text_pt: float = 18.0, data: bytes | None = None
     page_sizes: list[tuple[float, float]] = []
     with pdfplumber.open(io.BytesIO(data) if data is not None else path) as plumber:
         for index, page in enumerate(plumber.pages):
-            chars = list(_page_glyphs(page))
+            chars = list(page_glyphs(plumber, page, pdf))
             sizes.append([size for _, size, _ in chars])
             glyphs.append([glyph for glyph, _, _ in chars])
             page_sizes.append((float(page.width), float(page.height)))
