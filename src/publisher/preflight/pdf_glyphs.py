@@ -33,20 +33,28 @@ class Glyph:
     bottom: float
 
 
+_TYPE = pikepdf.ObjectType
+
+
 def _pdfminer_value(value: object) -> object:
     """An operand as pdfminer's tokenizer makes it: reals as float, strings as
-    bytes, names as literals, dictionaries keyed by name without the slash."""
-    if isinstance(value, (bool, int)) or value is None:
-        return value
-    if isinstance(value, Decimal):
+    bytes, names as literals, dictionaries keyed by name without the slash.
+
+    Dispatched on the type code: ``isinstance`` against pikepdf's classes asks qpdf
+    each time, and a page has thousands of operands."""
+    kind = type(value)
+    if kind is Decimal:
         return float(value)
-    if isinstance(value, pikepdf.Name):
-        return LIT(str(value)[1:])
-    if isinstance(value, pikepdf.String):
+    if kind is int or kind is bool or value is None:
+        return value
+    code = getattr(value, "_type_code", None)
+    if code == _TYPE.string:
         return bytes(value)
-    if isinstance(value, pikepdf.Array):
+    if code == _TYPE.name_:
+        return LIT(str(value)[1:])
+    if code == _TYPE.array:
         return [_pdfminer_value(item) for item in value]
-    if isinstance(value, pikepdf.Dictionary):
+    if code == _TYPE.dictionary:
         return {str(key)[1:]: _pdfminer_value(item) for key, item in value.items()}
     raise TypeError(f"operand pdfminer would not make: {type(value).__name__}")
 
