@@ -84,3 +84,30 @@ def test_glyphs_come_from_pikepdfs_parser(pdf_bytes: bytes, tmp_path: Path,
     doc = read_pdf(path, data=pdf_bytes)
     assert asked == [] and sum(map(len, doc.glyphs)) > 50
     doc.pdf.close()
+
+
+def test_a_stream_qpdf_cannot_parse_cleanly_is_left_to_pdfminer(
+        pdf_bytes: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A content stream cut short: pikepdf's parser stops with a warning where pdfminer
+    reads on, so pdfminer reads it and the glyphs stay pdfplumber's."""
+    import pikepdf
+    with pikepdf.open(__import__("io").BytesIO(pdf_bytes)) as pdf:
+        page = pdf.pages[0]
+        content = page.obj.Contents
+        data = content.read_bytes() + b"\nBT /F1 6 Tf [<0001"
+        content.write(data)
+        path = tmp_path / "cut.pdf"
+        pdf.save(path)
+    from publisher.preflight import pdf_glyphs
+    pdfminer_read = pdf_glyphs.PDFPageInterpreter.execute
+    asked = []
+    monkeypatch.setattr(pdf_glyphs.PDFPageInterpreter, "execute",
+                        lambda self, streams: (asked.append(1), pdfminer_read(self, streams)))
+    doc = read_pdf(path)
+    assert len(asked) == 1  # the cut page, and only it
+    monkeypatch.undo()
+    with pdfplumber.open(path) as plumber:
+        chars = plumber.pages[0].chars
+    assert [(g.text, g.x0, g.top) for g in doc.glyphs[0]] == \
+        [(c["text"], c["x0"], c["top"]) for c in chars]
+    doc.pdf.close()

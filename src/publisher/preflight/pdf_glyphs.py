@@ -6,11 +6,13 @@ in Python.  Here pdfminer's own interpreter and device still do everything that
 decides a glyph's text, size, box and marked-content ID (fonts, ToUnicode maps, text
 state, matrices, form XObjects), but the operators come from pikepdf's content-stream
 parser (qpdf, in C++), converted to the values pdfminer's tokenizer would have made.
-A stream pikepdf cannot give, or one with an inline image, is left to pdfminer.
+A stream pikepdf cannot give or parse cleanly, or one with an inline image, is left
+to pdfminer.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -99,9 +101,13 @@ class _Interpreter(PDFPageInterpreter):
             if stream.objid is None or stream.objid in self.parent_stream_ids:
                 return None
             try:
-                own = self.pdf.get_object((stream.objid, stream.genno or 0))
-                parsed = pikepdf.parse_content_stream(own)
-            except (pikepdf.PdfError, ValueError, TypeError):
+                # qpdf stops quietly (a warning) at what it cannot parse, where pdfminer
+                # may read on: a stream that is not clean goes to pdfminer whole.
+                with warnings.catch_warnings():
+                    warnings.simplefilter("error")
+                    own = self.pdf.get_object((stream.objid, stream.genno or 0))
+                    parsed = pikepdf.parse_content_stream(own)
+            except (pikepdf.PdfError, ValueError, TypeError, Warning):
                 return None
             self.stream_ids.add(stream.objid)
             for operands, operator in parsed:
