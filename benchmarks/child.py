@@ -1,6 +1,6 @@
 """One measured run in its own process, so peak memory is this run's alone.
 
-    child.py build  --project DIR --jobs N --report FILE
+    child.py build  --project DIR --jobs N --report FILE [--format html --format pdf]
     child.py capture --project DIR --html DIR --jobs 1 --report FILE
     child.py floor  --html DIR --jobs N --report FILE
 
@@ -148,7 +148,8 @@ def run_build(args: argparse.Namespace) -> dict:
 
     with TreeMonitor() as monitor:
         started = time.perf_counter()
-        result = build(BuildOptions(project=Path(args.project), jobs=args.jobs))
+        formats = {"formats": tuple(args.format)} if args.format else {}
+        result = build(BuildOptions(project=Path(args.project), jobs=args.jobs, **formats))
         seconds = time.perf_counter() - started
     handouts = len(result.manifest.handouts)
     count, source = rerendered_from(result, handouts)
@@ -199,6 +200,8 @@ def main() -> None:
     parser.add_argument("--html")
     parser.add_argument("--variant", help="WeasyPrint pdf_variant for the floor (e.g. pdf/ua-1)")
     parser.add_argument("--jobs", type=int, required=True)
+    parser.add_argument("--format", action="append", default=[],
+                        help="build only this format (repeatable; default: all)")
     parser.add_argument("--report", required=True)
     args = parser.parse_args()
     if args.what == "capture":

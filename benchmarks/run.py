@@ -3,6 +3,11 @@
     .venv/bin/python benchmarks/run.py                 # N = 50 and 200 seeds × 4 locales
     .venv/bin/python benchmarks/run.py --quick         # N = 5: a smoke run (~1 minute)
     .venv/bin/python benchmarks/run.py --sizes 50 --pages 10 --workdir /tmp/bench
+    .venv/bin/python benchmarks/run.py --clinic        # only the clinic case (~5 minutes)
+
+Every run also measures the clinic-size case first (`clinic.py`: 48 handouts, one
+language, cold, full build and ``--format html --format pdf`` against WeasyPrint
+writing PDF/UA-1, median of three interleaved rounds); ``--no-clinic`` skips it.
 
 For each size N the corpus (`corpus.py`) is generated in a temporary folder, then:
 
@@ -34,6 +39,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import clinic
 import corpus
 
 HERE = Path(__file__).resolve().parent
@@ -50,12 +56,15 @@ TARGET_FLAT = 1.10            # worker peak at the largest N ≤ 110 % of the sm
 
 # --- one measured process -------------------------------------------------------------------
 
-def run_child(what: str, jobs: int, cache_home: Path, **paths: Path) -> dict:
+def run_child(what: str, jobs: int, cache_home: Path, formats: tuple[str, ...] = (),
+              **paths: Path) -> dict:
     """Run child.py in a fresh interpreter; its report plus the wall-clock seconds."""
     report = Path(tempfile.mktemp(suffix=".json"))
     argv = [sys.executable, str(CHILD), what, "--jobs", str(jobs), "--report", str(report)]
     for name, value in paths.items():
         argv += [f"--{name}", str(value)]
+    for name in formats:
+        argv += ["--format", name]
     env = {**os.environ, "XDG_CACHE_HOME": str(cache_home)}
     busy = busy_cpu_seconds()
     started = time.perf_counter()
@@ -310,8 +319,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="run --jobs 1 and the 1-process floor only up to this N")
     parser.add_argument("--workdir", type=Path, help="keep the corpora here (default: a temp dir)")
     parser.add_argument("--output", type=Path, default=HERE / "results.json")
+    parser.add_argument("--clinic", action="store_true",
+                        help="only the clinic-size case (48 handouts, one language)")
+    parser.add_argument("--no-clinic", action="store_true", help="skip the clinic-size case")
     args = parser.parse_args(argv)
-    args.sizes = [5] if args.quick else [int(s) for s in args.sizes.split(",")]
+    args.sizes = [] if args.clinic else (
+        [5] if args.quick else [int(s) for s in args.sizes.split(",")])
     return args
 
 
@@ -320,12 +333,17 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     root = args.workdir or Path(tempfile.mkdtemp(prefix="publisher-bench-"))
     root.mkdir(parents=True, exist_ok=True)
+    clinic_case = None
     try:
+        if not args.no_clinic and not args.quick:
+            clinic_case = clinic.measure_clinic(args, root, run_child, cold_build, report)
         sizes = {n: measure_size(n, args, root) for n in args.sizes}
     finally:
         if args.workdir is None:
             shutil.rmtree(root, ignore_errors=True)
     rows = targets(sizes, args.jobs)
+    if clinic_case is not None:
+        rows = clinic.print_clinic(clinic_case, args.jobs) + rows
     for size in sizes.values():
         print_size(size, args.jobs)
     print_targets(rows)
@@ -336,7 +354,8 @@ def main(argv: list[str] | None = None) -> int:
                     "platform": platform.platform()},
         "options": {"sizes": args.sizes, "pages": args.pages, "jobs": args.jobs,
                     "serial_max": args.serial_max},
-        "seconds": total, "sizes": {str(n): s for n, s in sizes.items()}, "targets": rows,
+        "seconds": total, "clinic": clinic_case,
+        "sizes": {str(n): s for n, s in sizes.items()}, "targets": rows,
     }, indent=2, default=str) + "\n", encoding="utf-8")
     return 0
 

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import dataclasses
-import tempfile
 from pathlib import Path
 
 from .errors import Problem, RenderError, error
@@ -71,26 +70,25 @@ def require_glyphs(handout: LocalizedDocument) -> None:
 
 def preflight(handout: LocalizedDocument, html: str | None, pdf: bytes | None, *,
               min_text_pt: float = 18.0) -> list[Problem]:
-    """The ``publisher check`` errors of the rendered files, as the seed's problems."""
+    """The ``publisher check`` errors of the rendered files, as the seed's problems.
+
+    The files are checked in memory, by the same rules as files on disk.  The PDF
+    is checked without its web page as a twin (``read_twin=False``): the web page
+    is not the HTML it was laid out from, and the build checked it so before.
+    """
     from .preflight import check_html, check_pdf  # pikepdf, pdfplumber: workers only
     found: list[Problem] = []
-    with tempfile.TemporaryDirectory(prefix="publisher-preflight-") as folder:
-        for suffix, content, check in ((".pdf", pdf, check_pdf), (".html", html, check_html)):
-            if content is None:
-                continue
-            path = Path(folder) / f"{handout.slug}{suffix}"
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content, encoding="utf-8")
-            kind = suffix[1:].upper()
-            found.extend(
-                dataclasses.replace(
-                    problem, path=handout.document.path, line=None,
-                    message=f"the {handout.locale} {kind} fails the preflight "
-                            f"(not published): {problem.message}"
-                            + (f" (line {problem.line} of the {kind})" if problem.line else ""))
-                for problem in (check(path, min_text_pt=min_text_pt) if check is check_pdf
-                                else check(path, alone=True))
-                if problem.is_error)
+    for kind, content in (("PDF", pdf), ("HTML", html)):
+        if content is None:
+            continue
+        path = Path(f"{handout.slug}.{kind.lower()}")
+        problems = (check_pdf(path, min_text_pt=min_text_pt, data=content, read_twin=False)
+                    if kind == "PDF" else check_html(path, alone=True, text=content))
+        found.extend(
+            dataclasses.replace(
+                problem, path=handout.document.path, line=None,
+                message=f"the {handout.locale} {kind} fails the preflight "
+                        f"(not published): {problem.message}"
+                        + (f" (line {problem.line} of the {kind})" if problem.line else ""))
+            for problem in problems if problem.is_error)
     return found

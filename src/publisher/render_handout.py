@@ -10,6 +10,7 @@ reused for every handout it renders.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gettext
 import signal
 import threading
@@ -193,8 +194,13 @@ def _render(job: RenderJob) -> RenderedHandout:
                            tuple(extras.problems), extras.readability)
 
 
+@functools.lru_cache(maxsize=4096)
 def qr_data_uri(address: str) -> str:
-    """A vector QR code for the handout's web address (empty when there is none)."""
+    """A vector QR code for the handout's web address (empty when there is none).
+
+    Cached by address: the code depends on nothing else, and segno's mask search is
+    the cost (a worker asked again for the same address, as for the bilingual
+    handout or a rebuild in a long-lived worker, gets the same string at once)."""
     if not address:
         return ""
     svg = segno.make(address, error="m").svg_data_uri(scale=4, border=2, dark="#000",

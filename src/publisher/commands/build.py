@@ -7,11 +7,15 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from ..build import FORMATS, BuildOptions, build
 from ..config import POLICIES
 from ..errors import ConfigError, error
 from . import EXIT_FAILED, EXIT_OK
 from .common import add_locales, add_project, print_problems, progress
+
+
+#: The build's formats (publisher.build.FORMATS, which a test keeps equal): named
+#: here so that parsing the command line does not import the whole pipeline.
+FORMATS = ("html", "pdf", "braille", "bilingual")
 
 
 def add_parser(commands) -> None:
@@ -35,6 +39,7 @@ def add_parser(commands) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
+    from ..build import BuildOptions, build  # the pipeline: only when building
     if args.jobs is not None and args.jobs < 1:
         raise ConfigError(error("command line", "must be at least 1", field="--jobs"))
     options = BuildOptions(

@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
-from typing import Callable, Sequence, TextIO
+from typing import TYPE_CHECKING, Callable, Sequence, TextIO
 
 from ..config import Config, load_config
 from ..errors import Problem
-from ..seeds import LoadedSeeds, load_seeds
+
+if TYPE_CHECKING:
+    from ..cache import Cache
+    from ..seeds import LoadedSeeds
 
 
 def add_project(command: argparse.ArgumentParser) -> None:
@@ -26,10 +29,12 @@ def print_problems(problems: Sequence[Problem], stream: TextIO) -> None:
         print(problem, file=stream)
 
 
-def load_project(args: argparse.Namespace) -> tuple[Config, LoadedSeeds]:
+def load_project(args: argparse.Namespace,
+                 cache: Cache | None = None) -> tuple[Config, LoadedSeeds]:
+    from ..seeds import load_seeds  # YAML, Markdown: only for commands that read seeds
     config = load_config(args.project)
     return config, load_seeds(args.project, statuses=("active", "draft"),
-                              default_language=config.source_language)
+                              default_language=config.source_language, cache=cache)
 
 
 def progress(stream: TextIO) -> tuple[Callable[[str, int, int], None], Callable[[], None]]:

@@ -1,4 +1,9 @@
-"""publisher extract / update / status / review: the translators' commands."""
+"""publisher extract / update / status / review: the translators' commands.
+
+The pipeline's modules (catalogs, plan, the dashboard, readability) are imported in
+the command that uses them, so that ``publisher --help`` and every other command do
+not pay for them: these commands should answer at once.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from .. import catalogs
 from ..config import POLICIES
-from ..dashboard import interface_rows, to_json, to_table
 from ..errors import ConfigError, Severity, error
-from ..plan import plan, project_signers
-from ..readability import readability
 from . import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from .common import add_locales, add_project, load_project, print_problems
 
@@ -62,6 +63,7 @@ def _translated_locales(config, documents, chosen: list[str]) -> list[str]:
 
 
 def run_extract(args: argparse.Namespace, out: TextIO) -> int:
+    from .. import catalogs
     config, loaded = load_project(args)
     print_problems(loaded.problems, out)
     written = catalogs.extract(args.project, loaded.documents)
@@ -69,6 +71,7 @@ def run_extract(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def run_update(args: argparse.Namespace, out: TextIO) -> int:
+    from .. import catalogs
     config, loaded = load_project(args)
     print_problems(loaded.problems, out)
     locales = _translated_locales(config, loaded.documents, args.locale)
@@ -79,6 +82,7 @@ def run_update(args: argparse.Namespace, out: TextIO) -> int:
 
 def _report_written(args: argparse.Namespace, out: TextIO, written, what: str,
                     failed) -> int:
+    from .. import catalogs
     for path in written:
         print(f"wrote {catalogs.shown(path, args.project)}", file=out)
     print(f"{len(written)} {what}(s) changed", file=out)
@@ -86,14 +90,26 @@ def _report_written(args: argparse.Namespace, out: TextIO, written, what: str,
 
 
 def run_status(args: argparse.Namespace, out: TextIO) -> int:
-    config, loaded = load_project(args)
+    from ..cache import key_of, project_cache
+    from ..dashboard import interface_rows, to_json, to_table
+    from ..fingerprint import code_hash
+    from ..plan import plan
+    from ..readability import handout_text, measure
+    # The build's cache of parsed seeds and assessed catalogs (keyed by their bytes
+    # and this program's code, so never stale), and of readability figures: textstat
+    # loads the CMU dictionary (about a second) to count syllables.
+    cache = project_cache(args.project, code_hash())
+    config, loaded = load_project(args, cache)
     locales = args.locale or list(config.locales)
     policy = args.require or config.require
-    planned = plan(args.project, loaded.documents, locales, policy)
+    planned = plan(args.project, loaded.documents, locales, policy, cache)
     rows = [r for r in planned.rows if r.locale in locales]
     rows += [r for r in interface_rows(planned, policy) if r.locale in locales]
-    measured = {(h.slug, h.locale): readability(h) for h in planned.handouts
-                if h.locale in locales}
+    texts = {(h.slug, h.locale): handout_text(h) for h in planned.handouts
+             if h.locale in locales}
+    measured = {key: cache.remember("readability", key_of(key[1], text),
+                                    lambda text=text, locale=key[1]: measure(text, locale))
+                for key, text in texts.items()}
     if args.format == "json":
         out.write(to_json(rows, policy, measured))
     else:
@@ -107,6 +123,8 @@ def run_status(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def run_review(args: argparse.Namespace, out: TextIO) -> int:
+    from .. import catalogs
+    from ..plan import project_signers
     signers = project_signers(args.project)
     if signers is not None and args.sign is None:
         raise ConfigError(error("publisher.toml", "this project requires signed reviews: "
@@ -139,6 +157,7 @@ def run_review(args: argparse.Namespace, out: TextIO) -> int:
 
 def show_entry(where: str, entry: catalogs.ToReview, out: TextIO) -> None:
     """One entry as the reviewer should see it before stamping."""
+    from .. import catalogs
     text = catalogs.entry_text
     print(f"{where}:{entry.line}:", file=out)
     if entry.old is not None:

@@ -78,9 +78,10 @@ class _Collector(HTMLParser):
             tag.text += data
 
 
-def read_html(path: Path) -> HtmlDoc:
+def read_html(path: Path, text: str | None = None) -> HtmlDoc:
+    """The page at ``path``, or ``text`` (then ``path`` only names it)."""
     collector = _Collector()
-    collector.feed(Path(path).read_text(encoding="utf-8"))
+    collector.feed(Path(path).read_text(encoding="utf-8") if text is None else text)
     collector.close()
     return HtmlDoc(Path(path), collector.tags)
 
@@ -230,9 +231,9 @@ HTML_CHECKS: list[Callable[[HtmlDoc], list[Problem]]] = [
 PAGE_CHECKS = [*HTML_CHECKS[:-1], check_html_fragments]
 
 
-def check_html(path: Path, *, alone: bool = False) -> list[Problem]:
+def check_html(path: Path, *, alone: bool = False, text: str | None = None) -> list[Problem]:
     try:
-        doc = read_html(Path(path))
+        doc = read_html(Path(path), text)
     except (OSError, UnicodeDecodeError) as exc:
         return [error(path, f"cannot read HTML: {exc}", check="html-read")]
     return [problem for check in (PAGE_CHECKS if alone else HTML_CHECKS)

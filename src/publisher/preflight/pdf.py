@@ -214,9 +214,12 @@ PDF_CHECKS: list[Callable[[PdfDoc], list[Problem]]] = [
 ]
 
 
-def check_pdf(path: Path, *, min_text_pt: float = 18.0) -> list[Problem]:
+def check_pdf(path: Path, *, min_text_pt: float = 18.0, data: bytes | None = None,
+              read_twin: bool = True) -> list[Problem]:
+    """Every PDF rule on the file at ``path``, or on ``data`` (then ``path`` names it
+    in problems, and ``read_twin=False`` skips the HTML twin beside it)."""
     try:
-        doc = read_pdf(Path(path), min_text_pt=min_text_pt)
+        doc = read_pdf(Path(path), min_text_pt=min_text_pt, data=data, read_twin=read_twin)
     except Exception as exc:  # a file we cannot read is the finding
         return [error(path, f"cannot read PDF: {exc}", check="pdf-read")]
     with doc.pdf:

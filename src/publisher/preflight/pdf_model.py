@@ -1,13 +1,15 @@
 """A built PDF read once into the small model the preflight checks share.
 
 pikepdf reads the structure tree (with marked-content references on any page, in
-the order of each element's kids), pdfplumber the text of each marked-content
-sequence, decoded through the fonts' ToUnicode maps, and the glyphs' sizes and
-positions.
+the order of each element's kids), pdfplumber's pdfminer layout the text of each
+marked-content sequence, decoded through the fonts' ToUnicode maps, and the glyphs'
+sizes and positions (``pdf_glyphs``: pdfplumber's ``page.chars``, read faster).  A
+PDF in memory is read without a file.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +18,7 @@ import pdfplumber
 import pikepdf
 
 from ..errors import Problem, error
+from .pdf_glyphs import Glyph, page_glyphs
 
 TEXT_OPERATORS = frozenset({"Tj", "TJ", "'", '"'})
 
@@ -48,15 +51,6 @@ class StructElem:
                 yield kid
 
 
-@dataclass(frozen=True)
-class Glyph:
-    text: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-
-
 @dataclass
 class PageContent:
     unmarked_text: int = 0          # text-showing operators outside BDC/BMC
@@ -74,6 +68,9 @@ class PdfDoc:
     char_sizes: list[list[float]]          # per page, pdfplumber glyph sizes
     glyphs: list[list[Glyph]] = field(default_factory=list)   # per page
     page_sizes: list[tuple[float, float]] = field(default_factory=list)
+    #: Whether the HTML beside ``path`` is read as the PDF's twin (pdf_twin.py); a
+    #: PDF checked in memory has no file beside it.
+    read_twin: bool = True
 
     @property
     def elements(self) -> Iterator[StructElem]:
@@ -161,27 +158,28 @@ def _read_content(page: pikepdf.Page) -> PageContent:
     return content
 
 
-def read_pdf(path: Path, *, min_text_pt: float = 18.0) -> PdfDoc:
-    """Read what the checks need from a PDF (pikepdf for structure, pdfplumber
-    for text decoded through the fonts' ToUnicode maps and glyph sizes)."""
-    pdf = pikepdf.open(path)
+def read_pdf(path: Path, *, min_text_pt: float = 18.0, data: bytes | None = None,
+             read_twin: bool = True) -> PdfDoc:
+    """Read what the checks need from a PDF (pikepdf for structure, pdfminer through
+    pdfplumber for text decoded through the fonts' ToUnicode maps and glyph sizes);
+    from ``data`` when given (``path`` then only names it in problems)."""
+    pdf = pikepdf.open(io.BytesIO(data) if data is not None else path)
     page_index = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
     text: dict[tuple[int, int], str] = {}
     sizes: list[list[float]] = []
     glyphs: list[list[Glyph]] = []
     page_sizes: list[tuple[float, float]] = []
-    with pdfplumber.open(path) as plumber:
+    with pdfplumber.open(io.BytesIO(data) if data is not None else path) as plumber:
         for index, page in enumerate(plumber.pages):
-            sizes.append([char["size"] for char in page.chars])
-            glyphs.append([Glyph(char["text"], char["x0"], char["top"], char["x1"],
-                                 char["bottom"]) for char in page.chars])
+            chars = list(page_glyphs(plumber, page, pdf))
+            sizes.append([size for _, size, _ in chars])
+            glyphs.append([glyph for glyph, _, _ in chars])
             page_sizes.append((float(page.width), float(page.height)))
-            for char in page.chars:
-                if char.get("mcid") is not None:
-                    key = (index, int(char["mcid"]))
-                    text[key] = text.get(key, "") + char["text"]
+            for glyph, _, mcid in chars:
+                if mcid is not None:
+                    key = (index, int(mcid))
+                    text[key] = text.get(key, "") + glyph.text
+            page.close()
     return PdfDoc(path, pdf, min_text_pt, _read_structure(pdf, page_index),
                   [_read_content(page) for page in pdf.pages], text, sizes, glyphs,
-                  page_sizes)
-
-
+                  page_sizes, read_twin)

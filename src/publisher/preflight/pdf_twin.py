@@ -69,7 +69,7 @@ def html_blocks(path: Path) -> list[Counter]:
 def check_split_blocks(doc: PdfDoc) -> list[Problem]:
     """Two structure elements in a row that are one paragraph of the HTML twin."""
     twin = doc.path.with_suffix(".html")
-    if not twin.is_file():
+    if not doc.read_twin or not twin.is_file():
         return []
     blocks = html_blocks(twin)
     whole = set(map(_frozen, blocks))
