@@ -21,7 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, TextIO
 
-from .build import FORMATS, BuildOptions, BuildResult, build
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the build (Babel, Jinja, WeasyPrint...) loads when a preview starts
+    from .build import BuildOptions, BuildResult
 from .config import CONFIG_NAME
 from .errors import Problem, PublisherError
 
@@ -114,6 +117,7 @@ def rebuild(options: BuildOptions, log: TextIO) -> list[str]:
     """One build; the errors a reader of the page should see (none when it worked)."""
     started = time.perf_counter()
     try:
+        from .build import build
         result: BuildResult = build(options)
     except PublisherError as exc:
         problems: list[Problem] = list(exc.problems)
@@ -158,4 +162,5 @@ def watch(options: BuildOptions, state: LiveState, log: TextIO,
 def preview_options(project: Path, out: Path | None, formats: tuple[str, ...]) -> BuildOptions:
     """The build a preview runs: in this process (its renderers stay loaded between
     builds, so a saved seed costs only its own handouts), the formats asked for."""
+    from .build import FORMATS, BuildOptions
     return BuildOptions(project=project, out=out, formats=formats or FORMATS, jobs=1)

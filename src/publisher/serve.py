@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import unquote, urlsplit
 
-from .build import FORMATS
+from .commands.build import FORMATS
 from .live_preview import STATE_PATH, LiveState, inject, preview_options, rebuild, watch
 
 #: Pending connections the kernel may queue (the standard library's default is 5,
