@@ -22,6 +22,8 @@ FONT_STACK: dict[str, str] = {
     "Noto Sans Devanagari": "fonts-noto-core",
     "Noto Sans CJK SC": "fonts-noto-cjk",
     "Noto Sans Math": "fonts-noto-core",
+    "Noto Sans Malayalam": "fonts-noto-core",
+    "Noto Sans Kannada": "fonts-noto-core",
 }
 
 
