@@ -233,14 +233,7 @@ def _kids(value) -> list:
     return list(value) if isinstance(value, pikepdf.Array) else [value]
 
 
-def _parent_tree(node) -> dict:
-    found = {}
-    nums = list(node.get("/Nums", []))
-    for key, value in zip(nums[0::2], nums[1::2]):
-        found[int(key)] = value
-    for kid in node.get("/Kids", []):
-        found.update(_parent_tree(kid))
-    return found
+from publisher.preflight.pdf_links import _parent_tree  # noqa: E402 (one reader of the ParentTree)
 
 
 def _link_uri(link) -> str | None:

@@ -193,14 +193,21 @@ def test_a_handout_that_keeps_killing_workers_is_reported_and_the_rest_builds(
     assert {s["slug"] for s in manifest["skipped"]} == {"a", "b"}
 
 
-def test_sigterm_stops_the_build_and_every_worker(tmp_path: Path) -> None:
+def started_with_workers(tmp_path: Path, tag: str) -> subprocess.Popen:
+    """A build of ten seeds whose workers are running (main, fork server, workers)."""
     project = make_project(tmp_path, {f"s{i}.md": seed(f"S {i}", "## A\n\nText.\n" * 30)
                                       for i in range(10)})
-    tag = uuid.uuid4().hex
     process = start(project, "--jobs", "2", tag=tag)
     deadline = time.monotonic() + 30
     while len(tagged(tag)) < 3 and time.monotonic() < deadline:
         time.sleep(0.05)
+    assert len(tagged(tag)) >= 3, "the workers did not start"
+    return process
+
+
+def test_sigterm_stops_the_build_and_every_worker(tmp_path: Path) -> None:
+    tag = uuid.uuid4().hex
+    process = started_with_workers(tmp_path, tag)
     stopped = time.monotonic()
     process.send_signal(signal.SIGTERM)
     out, err = process.communicate(timeout=30)
@@ -212,14 +219,8 @@ def test_sigterm_stops_the_build_and_every_worker(tmp_path: Path) -> None:
 
 
 def test_kill_9_of_the_build_leaves_no_worker_behind(tmp_path: Path) -> None:
-    project = make_project(tmp_path, {f"s{i}.md": seed(f"S {i}", "## A\n\nText.\n" * 30)
-                                      for i in range(10)})
     tag = uuid.uuid4().hex
-    process = start(project, "--jobs", "2", tag=tag)
-    deadline = time.monotonic() + 30
-    while len(tagged(tag)) < 3 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert len(tagged(tag)) >= 3, "the workers did not start"
+    process = started_with_workers(tmp_path, tag)
     process.kill()
     process.wait()
     assert wait_until_gone(tag, 5.0) == []
