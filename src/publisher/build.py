@@ -227,7 +227,6 @@ def write_stage(writer: DistWriter, rendered: RenderedHandout, result: BuildResu
     result.problems.extend(rendered.extra_problems)
     # An extra format that failed its checks is a failed input; the handout still goes.
     result.failed += any(p.is_error for p in rendered.extra_problems) and not rendered.failed
-    handout = rendered.job.handout
     if rendered.failed:
         result.failed += 1
         reason = next((p.message for p in rendered.problems if p.is_error), "unknown error")

@@ -28,7 +28,7 @@ from .handout_checks import preflight, require_glyphs
 from .locales import human_size
 from .model import LocalizedDocument
 from .readability import Readability
-from .render_extras import Extras, render_extras
+from .render_extras import render_extras
 from .render_html import Alternate, HtmlRenderer, PdfLink
 
 

@@ -11,12 +11,15 @@ import argparse
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ..config import POLICIES
 from ..errors import ConfigError, Severity, error
 from . import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from .common import add_locales, add_project, load_project, print_problems
+
+if TYPE_CHECKING:  # the catalogs load inside each command (a command answers sooner)
+    from .. import catalogs
 
 
 def add_parser(commands) -> None:
