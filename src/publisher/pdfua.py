@@ -21,7 +21,9 @@ extension of WeasyPrint's own tagging step that ``install()`` puts in place once
    before anything is written.
 3. A wrapper around ``weasyprint.pdf.build_fonts_dictionary``: right-to-left
    glyphs that stand for several characters (lam-alef) are mapped to them in
-   the order text extractors expect, so Arabic words extract as written.
+   the order text extractors expect, and marks raised over a letter (tanween,
+   harakat) are drawn with it as one composite glyph (``pdf_marks``), so Arabic
+   words extract as written.
 4. A wrapper around WeasyPrint's XMP writer that adds ``dc:language``.
 
 What WeasyPrint already does right, and we keep: catalog ``/Lang``,
@@ -44,6 +46,7 @@ from weasyprint import pdf as _pdf
 from weasyprint.pdf import tags as _tags
 from weasyprint.pdf.metadata import NS as _XMP_NS, DocumentMetadata
 
+from .pdf_marks import compose_marks
 from .pdfua_tree import Origin, reshape
 
 _original_build_box_tree = _tags._build_box_tree
@@ -182,7 +185,8 @@ def _rdf_metadata(self: DocumentMetadata, *args: Any, **kwargs: Any) -> bytes:
     return tostring(rdf, encoding="utf-8")
 
 
-def _build_fonts_dictionary(pdf: pydyf.PDF, fonts: dict, *args: Any, **kwargs: Any) -> Any:
+def _build_fonts_dictionary(pdf: pydyf.PDF, fonts: dict, compress: bool, subset: bool,
+                            options: dict) -> Any:
     """WeasyPrint's font dictionaries, with right-to-left clusters' text reversed.
 
     WeasyPrint draws right-to-left text in visual order and maps each glyph to its
@@ -191,13 +195,16 @@ def _build_fonts_dictionary(pdf: pydyf.PDF, fonts: dict, *args: Any, **kwargs: A
     glyph that stands for several characters (lam-alef, lam-yeh ligatures, a
     letter with its mark) came out reversed inside the word: على read as عىل.
     Mapping such a glyph to its characters in visual order makes the readers'
-    reversal give the word as written.
+    reversal give the word as written.  Marks raised over a letter are first
+    drawn with it as one glyph (``pdf_marks``), for the same reason.
     """
+    if subset:
+        compose_marks(pdf, fonts)
     for font in fonts.values():
         for glyph, text in font.to_unicode.items():
             if _visual_order_cluster(text):
                 font.to_unicode[glyph] = text[::-1]
-    return _original_build_fonts_dictionary(pdf, fonts, *args, **kwargs)
+    return _original_build_fonts_dictionary(pdf, fonts, compress, subset, options)
 
 
 def _visual_order_cluster(text: str) -> bool:

@@ -4,15 +4,25 @@
 // items are getTextContent({includeMarkedContent: true}) items in stream order:
 // {"str", "dir", "hasEOL"} for text, {"type", "tag", "id"} for marked content.
 import { readFile } from "node:fs/promises";
-import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 
 const path = process.argv[2];
 if (!path) {
   console.error("usage: node pdfjs.mjs FILE.pdf");
   process.exit(2);
 }
+// pdf.js 6 asks for Node 22 (Promise.withResolvers); Debian's Node 20 lacks
+// only that, so it is supplied here before pdf.js loads.
+if (!Promise.withResolvers) {
+  Promise.withResolvers = function withResolvers() {
+    let resolve, reject;
+    const promise = new this((res, rej) => { resolve = res; reject = rej; });
+    return { promise, resolve, reject };
+  };
+}
+const { getDocument } = await import("pdfjs-dist/legacy/build/pdf.mjs");
 const data = new Uint8Array(await readFile(path));
-const doc = await getDocument({ data, verbosity: 0, useSystemFonts: false }).promise;
+const task = getDocument({ data, verbosity: 0, useSystemFonts: false });
+const doc = await task.promise;
 const pages = [];
 for (let number = 1; number <= doc.numPages; number++) {
   const page = await doc.getPage(number);
@@ -29,4 +39,4 @@ for (let number = 1; number <= doc.numPages; number++) {
   pages.push({ items, structTree, annotations });
 }
 process.stdout.write(JSON.stringify({ pages }));
-await doc.destroy();
+await task.destroy();
