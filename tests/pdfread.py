@@ -79,6 +79,45 @@ def pdfjs_text(path: Path, data: dict | None = None) -> str:
                      for page in data["pages"])
 
 
+# Structure roles that start a new line when read aloud or copied.
+_BLOCK_ROLES = {"P", "H", "H1", "H2", "H3", "H4", "H5", "H6", "LI", "Lbl", "LBody", "TD", "TH",
+                "TR", "Caption", "Figure", "BlockQuote", "Note", "Code", "Div"}
+
+
+def pdfjs_reading_text(path: Path, data: dict | None = None) -> str:
+    """What Firefox's pdf.js viewer gives a screen reader: each structure element
+    owns its marked content in the text layer (``aria-owns``), so the text is
+    read in the structure tree's order, whatever order it was drawn in."""
+    data = data or pdfjs(path)
+    parts: list[str] = []
+    for page in data["pages"]:
+        content: dict[str, str] = {}
+        current: list[str] | None = None
+        for item in page["items"]:
+            if item.get("type") == "beginMarkedContentProps" and item.get("id"):
+                current = content.setdefault(item["id"], [])
+            elif item.get("type") == "endMarkedContent":
+                current = None
+            elif "str" in item and current is not None:
+                current.append(item["str"] + (" " if item["hasEOL"] else ""))
+
+        def walk(node: dict) -> None:
+            if node.get("type") == "content":
+                parts.append("".join(content.get(node["id"], [])))
+                return
+            block = node.get("role") in _BLOCK_ROLES
+            if block:
+                parts.append("\n")
+            for child in node.get("children", []):
+                walk(child)
+            if block:
+                parts.append("\n")
+
+        if page.get("structTree"):
+            walk(page["structTree"])
+    return "".join(parts)
+
+
 def pdftotext(path: Path, *options: str) -> str:
     """Poppler's text: ``pdftotext`` (reading order; ``-layout`` or ``-raw`` too)."""
     return subprocess.run(["pdftotext", *options, str(path), "-"], capture_output=True,

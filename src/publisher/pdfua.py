@@ -25,6 +25,13 @@ extension of WeasyPrint's own tagging step that ``install()`` puts in place once
    harakat) are drawn with it as one composite glyph (``pdf_marks``), so Arabic
    words extract as written.
 4. A wrapper around WeasyPrint's XMP writer that adds ``dc:language``.
+5. A wrapper around ``weasyprint.draw.draw_inline_level``: the pieces of a
+   right-to-left line (a sentence, then a link or bold words) are drawn from
+   left to right.  pdf.js infers the space between two pieces of text only
+   when the second is drawn to the right of the first; drawn in logical order,
+   each piece of an Arabic line starts left of the one before, and pdf.js ran
+   the words on either side together ("الفريقمعلومات").  The reading order is
+   the structure tree's, which the drawing order does not change.
 
 What WeasyPrint already does right, and we keep: catalog ``/Lang``,
 ``/ViewerPreferences/DisplayDocTitle``, ``/MarkInfo/Marked``, XMP
@@ -42,7 +49,8 @@ from xml.etree.ElementTree import SubElement, fromstring, tostring
 import pydyf
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout.absolute import AbsolutePlaceholder
-from weasyprint import pdf as _pdf
+from weasyprint.stacking import StackingContext
+from weasyprint import draw as _draw, pdf as _pdf
 from weasyprint.pdf import tags as _tags
 from weasyprint.pdf.metadata import NS as _XMP_NS, DocumentMetadata
 
@@ -53,6 +61,7 @@ _original_build_box_tree = _tags._build_box_tree
 _original_add_tags = _pdf.add_tags
 _original_build_fonts_dictionary = _pdf.build_fonts_dictionary
 _original_rdf_metadata = DocumentMetadata.generate_rdf_metadata
+_original_draw_inline_level = _draw.draw_inline_level
 
 # Structure element object number -> the HTML element behind it, for ``reshape``.
 _origins: dict[int, Origin] = {}
@@ -72,6 +81,7 @@ def install() -> None:
         _pdf.add_tags = _add_tags
         _pdf.build_fonts_dictionary = _build_fonts_dictionary
         DocumentMetadata.generate_rdf_metadata = _rdf_metadata
+        _draw.draw_inline_level = _draw_inline_level
 
 
 def uninstall() -> None:
@@ -80,6 +90,33 @@ def uninstall() -> None:
     _pdf.add_tags = _original_add_tags
     _pdf.build_fonts_dictionary = _original_build_fonts_dictionary
     DocumentMetadata.generate_rdf_metadata = _original_rdf_metadata
+    _draw.draw_inline_level = _original_draw_inline_level
+
+
+def _draw_inline_level(stream: Any, page: Any, box: Any, offset_x: float = 0,
+                       text_overflow: str = "clip", block_ellipsis: str = "none") -> None:
+    """WeasyPrint's ``draw_inline_level``, right-to-left lines' pieces left to right.
+
+    Only where no ellipsis is drawn: WeasyPrint gives it to the last child."""
+    if isinstance(box, boxes.LineBox):
+        block_ellipsis = box.block_ellipsis
+    children = getattr(box, "children", None)
+    if not isinstance(box, (boxes.LineBox, boxes.InlineBox)) or not children \
+            or len(children) < 2 or box.style["direction"] != "rtl" \
+            or block_ellipsis != "none":
+        _original_draw_inline_level(stream, page, box, offset_x, text_overflow,
+                                    block_ellipsis)
+        return
+    box.children = sorted(children, key=_left_edge)
+    try:
+        _original_draw_inline_level(stream, page, box, offset_x, text_overflow,
+                                    block_ellipsis)
+    finally:
+        box.children = children
+
+
+def _left_edge(child: Any) -> float:
+    return (child.box if isinstance(child, StackingContext) else child).position_x
 
 
 def _build_box_tree(box: Any, parent: pydyf.Dictionary, pdf: pydyf.PDF,

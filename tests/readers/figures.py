@@ -2,7 +2,8 @@
 
     .venv/bin/python tests/readers/figures.py --project DIR DIR/dist/*/*.pdf
 
-Per PDF (its HTML twin beside it): words pdftotext and pdf.js extract wrong
+Per PDF (its HTML twin beside it): words pdftotext and pdf.js (in drawing order,
+and in the structure tree's order as Firefox gives them to a screen reader) extract wrong
 (not words of the handout) and words they run together (two words without the
 space between), paragraphs and list items split in two, Link elements, link
 annotations, annotations outside a Link, links split in two, and glyphs within
@@ -17,7 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pdfread import (html_text, link_figures, near_edge, pdfjs, pdfjs_text,  # noqa: E402
+from pdfread import (html_text, link_figures, near_edge, pdfjs, pdfjs_reading_text,  # noqa: E402
+                     pdfjs_text,
                      pdftotext, print_vocabulary, run_together, short_addresses,
                      split_blocks, wrong_words)
 
@@ -28,7 +30,8 @@ def figures(project: Path, pdf: Path) -> str:
     expected = " ".join((html_text(html), print_vocabulary(project, pdf.parent.name, 200),
                          short_addresses(html)))
     row = [f"{pdf.parent.name}/{pdf.stem}", f"{len(data['pages'])} pages"]
-    for reader, text in (("pdftotext", pdftotext(pdf)), ("pdf.js", pdfjs_text(pdf, data))):
+    for reader, text in (("pdftotext", pdftotext(pdf)), ("pdf.js", pdfjs_text(pdf, data)),
+                         ("pdf.js in structure order", pdfjs_reading_text(pdf, data))):
         wrong = wrong_words(text, expected)
         glued = [word for word in wrong if run_together(word, expected)]
         corrupt = [word for word in wrong if word not in glued]
