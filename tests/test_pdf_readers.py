@@ -283,6 +283,7 @@ def test_built_handouts_read_right(tmp_path: Path) -> None:
           - the name
           - the dose
         - See [the clinic's guide to medicines and safe storage at home](https://example.org/clinic/guide)
+        - Read [about recurrence](https://example.org/care/breast-cancer-survivorship-and-recurrence-after-treatment-at-home)
         """)}, config='[project]\nlocales = ["en"]\n')
     assert run_cli("build", "--project", str(project), "--jobs", "1").status == 0
     pdf = project / "dist" / "en" / "care.pdf"
