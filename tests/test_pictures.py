@@ -222,3 +222,31 @@ def test_the_byte_limit_is_checked_before_reading(tmp_path: Path, monkeypatch) -
     monkeypatch.setattr(assets_module, "MAX_BYTES", 1000)
     with pytest.raises(PictureError, match=r"MB: the limit is"):
         check_picture(tmp_path / "assets", "assets/x.png")
+
+
+def test_the_bilingual_handout_keeps_pictures_code_and_rules(tmp_path: Path) -> None:
+    """The bilingual handout once dropped every block it had no pair for: the
+    picture (no Figure, no description), code blocks and rules."""
+    from readers.fill_fixture_catalogs import fill
+
+    body = BODY.split("Then smooth it out.")[0] + "---\n\n```\nsleeve size: M\n```\n"
+    project = make_project(tmp_path, {"sleeve.md": seed("How to wear a compression sleeve",
+                                                        body)},
+                           config='[project]\nsource_language = "en"\nlocales = ["en", "ar"]\n')
+    (project / "seeds" / "assets").mkdir()
+    drawing(project / "seeds" / "assets" / "sleeve.png")
+    assert run_cli("update", "--project", str(project)).status == 0
+    fill(project, "ar")
+    run = run_cli("build", "--project", str(project), "--jobs", "1", "--require", "translated")
+    assert run.status == 0, run.output
+    pdf_path = project / "dist" / "ar" / "sleeve.bilingual.pdf"
+    with pikepdf.open(pdf_path) as pdf:
+        figures = [node for node in structure(pdf) if node.S == "/Figure"]
+        assert len(figures) == 1
+        assert any("\u0600" <= char <= "\u06ff" for char in str(figures[0].Alt))
+    text = subprocess.run(["pdftotext", str(pdf_path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "sleeve size: M" in text
+    html = (project / "dist" / "ar" / "sleeve.bilingual.html").read_text()
+    assert re.search(r'<img src="\.\./assets/[^"]+" alt="[^"]+" lang="ar"', html)
+    assert "<hr>" in html

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pdfread import (html_text, link_figures, near_edge, pdfjs, pdfjs_reading_text,  # noqa: E402
+from pdfread import (elements, html_text, link_figures, near_edge, pdfjs, pdfjs_reading_text,  # noqa: E402
                      pdfjs_text,
                      pdftotext, print_vocabulary, run_together, short_addresses,
                      split_blocks, wrong_words)
@@ -42,6 +42,8 @@ def figures(project: Path, pdf: Path) -> str:
     row.append(f"Link {links['links']}, annotations {links['annotations']}, "
                f"outside a Link {links['outside_link']}, split links {links['split_links']}")
     row.append(f"within 0.5 in {len(near_edge(pdf))}")
+    pictures = elements(pdf, "Figure")
+    row.append(f"Figure {len(pictures)}, with /Alt {sum(1 for e in pictures if e.alt)}")
     return " | ".join(row)
 
 
