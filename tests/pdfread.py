@@ -130,6 +130,7 @@ def poppler_structure(path: Path) -> str:
                           text=True, check=True, timeout=120).stdout
 
 
+_CJK_PUNCTUATION = re.compile("[。，、；：！？（）「」《》]")
 _PUNCTUATION = "\"'“”‘’«»()[]{}.,;:!?¡¿،؛؟。，、；：！？（）「」《》-–—•◦▪*/"
 
 
@@ -142,6 +143,8 @@ def words(text: str) -> list[str]:
     """Words of a text, punctuation at their ends removed, bidi controls dropped."""
     text = _BIDI_CONTROLS.sub(" ", text)
     text = "".join(char for char in text if unicodedata.category(char) != "Cf")
+    # Chinese and Japanese punctuation is full width and takes no space after it.
+    text = _CJK_PUNCTUATION.sub(" ", text)
     found = []
     for token in text.split():
         token = token.strip(_PUNCTUATION)

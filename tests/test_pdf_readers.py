@@ -22,6 +22,7 @@ from publisher.preflight import check_pdf
 from publisher.render_pdf import PdfRenderer
 
 from conftest import ROOT, make_project, run_cli, seed
+from readers.fill_fixture_catalogs import fill
 from pdfread import (html_text, link_figures, near_edge, pdfjs, pdfjs_text, pdftotext,
                      poppler_structure, print_vocabulary, run_together, short_addresses,
                      split_blocks,
@@ -284,8 +285,24 @@ def test_built_handouts_read_right(tmp_path: Path) -> None:
           - the dose
         - See [the clinic's guide to medicines and safe storage at home](https://example.org/clinic/guide)
         - Read [about recurrence](https://example.org/care/breast-cancer-survivorship-and-recurrence-after-treatment-at-home)
-        """)}, config='[project]\nlocales = ["en"]\n')
-    assert run_cli("build", "--project", str(project), "--jobs", "1").status == 0
+        """)}, config='[project]\nlocales = ["en", "ar", "zh-Hans"]\n')
+    assert run_cli("update", "--project", str(project)).status == 0
+    for locale in ("ar", "zh-Hans"):
+        fill(project, locale)
+    run = run_cli("build", "--project", str(project), "--jobs", "1", "--require", "translated")
+    assert run.status == 0, run.output
+    for locale in ("ar", "zh-Hans"):
+        for name in ("care.pdf", "care.bilingual.pdf"):
+            translated = project / "dist" / locale / name
+            twin = translated.with_suffix(".html")
+            expected = (html_text(twin) + print_vocabulary(ROOT, locale, 3)
+                        + short_addresses(twin))
+            for extracted in (pdftotext(translated), pdfjs_text(translated)):
+                assert wrong_words(extracted, expected) == [], (locale, name)
+            assert near_edge(translated) == [] and split_blocks(translated, twin) == []
+            assert check_pdf(translated) == []
+    # Chinese text takes the full-width colon, also between a link and its address.
+    assert "更多信息：example.org/clinic/guide" in pdftotext(project / "dist" / "zh-Hans" / "care.pdf")
     pdf = project / "dist" / "en" / "care.pdf"
     html = project / "dist" / "en" / "care.html"
     assert near_edge(pdf) == []
