@@ -143,6 +143,8 @@ def words(text: str) -> list[str]:
     """Words of a text, punctuation at their ends removed, bidi controls dropped."""
     text = _BIDI_CONTROLS.sub(" ", text)
     text = "".join(char for char in text if unicodedata.category(char) != "Cf")
+    # Canonically equivalent text is the same text (marks in either order).
+    text = unicodedata.normalize("NFC", text)
     # Chinese and Japanese punctuation is full width and takes no space after it.
     text = _CJK_PUNCTUATION.sub(" ", text)
     found = []

@@ -109,6 +109,8 @@ def test_without_our_fix_the_readers_corrupt_arabic(renderer: PdfRenderer,
 # Marks HarfBuzz moves up or down, which WeasyPrint draws as raised text of their
 # own: tanween over a final alef (أحياناً, جيداً), full vocalisation, kasratan.
 VOCALISED = "مُحَمَّدٌ يَشْرَبُ الماءَ جيداً كل يومٍ. أحياناً شكرًا"
+# Hebrew with points: a letter with two marks, marks WeasyPrint mapped to nothing.
+POINTED_HEBREW = "שָׁלוֹם לְךָ, קַח אֶת הַתְּרוּפָה"
 
 
 def page_image(pdf: Path, folder: Path) -> Image.Image:
@@ -122,9 +124,10 @@ def test_marks_read_with_their_letters_and_look_the_same(renderer: PdfRenderer,
     # A lone word ending in tanween in a heading between English paragraphs is
     # how bilingual pages lay it out: Poppler reads it in a left-to-right block.
     body = (f"<h1>أحياناً</h1><p lang='en' dir='ltr'>English words here.</p>"
-            f"<p>{VOCALISED}</p><p lang='en' dir='ltr'>More English text.</p>")
+            f"<p>{VOCALISED}</p><p lang='he'>{POINTED_HEBREW}</p>"
+            f"<p lang='en' dir='ltr'>More English text.</p>")
     pdf = render(renderer, tmp_path / "marks.pdf", body, lang="ar", direction="rtl")
-    expected = f"أحياناً English words here. More English text. {VOCALISED}"
+    expected = f"أحياناً English words here. More English text. {VOCALISED} {POINTED_HEBREW}"
     assert wrong_words(pdftotext(pdf), expected) == []
     assert wrong_words(pdfjs_text(pdf), expected) == []
     assert check_pdf(pdf) == []

@@ -69,6 +69,8 @@ def compose_marks(pdf: pydyf.PDF, fonts: dict[str, Any]) -> None:
     Runs before WeasyPrint writes the fonts: the new glyphs get widths and text
     (``font.widths``, ``font.to_unicode``) and are added to the font file once
     WeasyPrint has subset it."""
+    for font in fonts.values():
+        _name_unmapped_glyphs(font)
     by_hash = {font.hash: font for font in fonts.values() if _composable(font)}
     if not by_hash:
         return
@@ -81,6 +83,43 @@ def compose_marks(pdf: pydyf.PDF, fonts: dict[str, Any]) -> None:
         for font in fonts.values():
             if font.hash == font_hash:
                 _give_glyphs(font, composites)
+
+
+def _name_unmapped_glyphs(font: Any) -> None:
+    """Give glyphs WeasyPrint mapped to no text their character from the font's cmap.
+
+    WeasyPrint maps a cluster's text to the first of its glyphs in drawing order:
+    right to left, a Hebrew point or a second mark drawn after the first gets
+    nothing, which pdftotext skips and pdf.js replaces with the glyph number's
+    letter (the shin dot came out as "d")."""
+    unmapped = [glyph for glyph, text in font.to_unicode.items() if not text]
+    if not unmapped or font.bitmap:
+        return
+    characters = _characters_by_glyph(font)
+    for glyph in unmapped:
+        if glyph in characters:
+            font.to_unicode[glyph] = characters[glyph]
+
+
+def _characters_by_glyph(font: Any) -> dict[int, str]:
+    """Glyph ID to character, from the cmap of the font file (before subsetting),
+    kept per font file for the worker's next handouts."""
+    if font.hash not in _CHARACTERS:
+        _CHARACTERS[font.hash] = _read_cmap(font)
+    return _CHARACTERS[font.hash]
+
+
+_CHARACTERS: dict[str, dict[int, str]] = {}
+
+
+def _read_cmap(font: Any) -> dict[int, str]:
+    ttfont = TTFont(BytesIO(font.file_content), lazy=True,
+                    fontNumber=font.index if font.file_content[:4] == b"ttcf" else -1)
+    order = ttfont.getGlyphOrder()
+    found: dict[int, str] = {}
+    for codepoint, name in sorted(ttfont.getBestCmap().items(), reverse=True):
+        found[order.index(name) if name in order else ttfont.getGlyphID(name)] = chr(codepoint)
+    return found
 
 
 def _composable(font: Any) -> bool:
@@ -229,6 +268,17 @@ def _is_mark(font: Any, glyph: int) -> bool:
         unicodedata.category(char) == "Mn" for char in text)
 
 
+def _mark_text(font: Any, mark: int, characters: dict[int, str]) -> str:
+    """A mark glyph's own character: WeasyPrint may have mapped the glyph to the
+    whole cluster it first met (a letter and two marks), so the font's cmap is
+    asked first, then only the marks of that text count."""
+    own = characters.get(mark, "")
+    if own and unicodedata.category(own) == "Mn":
+        return own
+    return "".join(char for char in font.to_unicode.get(mark, "")
+                   if unicodedata.category(char) == "Mn")
+
+
 def _is_right_to_left_letter(font: Any, glyph: int) -> bool:
     text = font.to_unicode.get(glyph, "")
     return bool(text) and unicodedata.bidirectional(text[0]) in ("R", "AL")
@@ -240,14 +290,14 @@ def _glyph_count(font: Any) -> int:
 
 def _give_glyphs(font: Any, composites: FontComposites) -> None:
     """Widths and text of the new glyphs now; their outlines once the font is subset."""
+    characters = _characters_by_glyph(font)
     for glyph, composite in composites.by_glyph.items():
         font.widths[glyph] = font.widths.get(composite.base, 0)
-        # Marks in logical order follow their letter; WeasyPrint may have mapped a
-        # mark glyph to its whole cluster, so only the marks' own characters count.
-        marks = "".join(char for mark, _, _ in reversed(composite.marks)
-                        for char in font.to_unicode.get(mark, "")
-                        if unicodedata.category(char) == "Mn")
-        text = font.to_unicode.get(composite.base, "") + marks
+        marks = "".join(_mark_text(font, mark, characters)
+                        for mark, _, _ in reversed(composite.marks))
+        # Canonical order (NFC): how the source is written, and how the shaper
+        # met the marks, whatever order they are drawn in.
+        text = unicodedata.normalize("NFC", font.to_unicode.get(composite.base, "") + marks)
         if composite.ends_word and unicodedata.bidirectional(text[:1] or " ") == "AL":
             # Poppler places a mark that starts a right-to-left run outside it
             # when the block around is left to right (bilingual pages): an Arabic
