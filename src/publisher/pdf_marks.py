@@ -63,6 +63,24 @@ class FontComposites:
         return self.by_shape[composite]
 
 
+@dataclass(frozen=True)
+class MarkedFont:
+    """A font that draws marks, with its mark glyphs' codes as they appear in a TJ."""
+    font: Any
+    marks: frozenset[int]
+    codes: re.Pattern[bytes]
+
+    @classmethod
+    def of(cls, font: Any) -> MarkedFont | None:
+        marks = frozenset(glyph for glyph in font.to_unicode if _is_mark(font, glyph))
+        if not marks or not _composable(font):
+            return None
+        return cls(font, marks, re.compile(b"|".join(b"%04x" % glyph for glyph in sorted(marks))))
+
+    def may_draw_marks(self, segment: list) -> bool:
+        return any(self.codes.search(operation) for operation in segment)
+
+
 def compose_marks(pdf: pydyf.PDF, fonts: dict[str, Any]) -> None:
     """Rewrite every content stream's raised marks, then give the fonts their glyphs.
 
@@ -71,13 +89,14 @@ def compose_marks(pdf: pydyf.PDF, fonts: dict[str, Any]) -> None:
     WeasyPrint has subset it."""
     for font in fonts.values():
         _name_unmapped_glyphs(font)
-    by_hash = {font.hash: font for font in fonts.values() if _composable(font)}
+    by_hash = {font.hash: marked for font in fonts.values()
+               if (marked := MarkedFont.of(font)) is not None}
     if not by_hash:
         return
     registry: dict[str, FontComposites] = {}
     for item in pdf.objects:
         if isinstance(item, pydyf.Stream) and any(
-                isinstance(op, bytes) and op.endswith(b" Ts") for op in item.stream):
+                isinstance(op, bytes) and op.endswith(b" TJ") for op in item.stream):
             item.stream[:] = list(_rewrite(item.stream, by_hash, registry))
     for font_hash, composites in registry.items():
         for font in fonts.values():
@@ -126,7 +145,7 @@ def _composable(font: Any) -> bool:
     return not font.bitmap and not font.used_in_forms and "glyf" in font.tables
 
 
-def _rewrite(operations: list, fonts: dict[str, Any],
+def _rewrite(operations: list, fonts: dict[str, MarkedFont],
              registry: dict[str, FontComposites]) -> Iterator[Any]:
     """The operations with each text segment's marks drawn with their letters.
 
@@ -140,29 +159,34 @@ def _rewrite(operations: list, fonts: dict[str, Any],
             font, size = fonts.get(match[1].decode()), float(match[2])
         end = _segment_end(operations, index) if font and size else index
         if end > index:
-            rewritten = _compose_segment(operations[index:end], font, size, registry)
-            if rewritten is not None:
+            segment = operations[index:end]
+            rewritten = _compose_segment(segment, font, size, registry) \
+                if font.may_draw_marks(segment) else None
+            if rewritten is None:
+                yield from operations[index:end]
+            else:
                 yield rewritten
-                index = end
-                continue
+            index = end
+            continue
         yield operation
         index += 1
 
 
 def _segment_end(operations: list, start: int) -> int:
     end = start
-    while end < len(operations) and (_tokens(operations[end]) is not None
-                                     or _rise(operations, end) is not None):
+    while end < len(operations) and isinstance(operations[end], bytes) \
+            and (operations[end].endswith(b"] TJ") or operations[end].endswith(b" Ts")):
         end += 1
-    return end if any(_tokens(op) for op in operations[start:end]) else start
+    return end
 
 
-def _compose_segment(segment: list, font: Any, size: float,
+def _compose_segment(segment: list, marked: MarkedFont, size: float,
                      registry: dict[str, FontComposites]) -> bytes | None:
     """One TJ drawing ``segment`` with its marks in composites, or None to keep it.
 
     Positions are in thousandths of an em, as TJ numbers count them (a number n
     moves the pen by -n)."""
+    font = marked.font
     placed: list[tuple[int, float, float]] = []   # glyph, pen before it, rise
     pen, rise = 0.0, 0.0
     for operation in segment:
@@ -178,7 +202,7 @@ def _compose_segment(segment: list, font: Any, size: float,
                 pen -= token
     if rise:
         return None
-    drawn = _with_composites(placed, font, size, registry)
+    drawn = _with_composites(placed, marked, size, registry)
     if drawn is None:
         return None
     parts, at = [], 0.0
@@ -190,18 +214,19 @@ def _compose_segment(segment: list, font: Any, size: float,
     return b"[" + b" ".join(part for part in parts if part) + b"] TJ"
 
 
-def _with_composites(placed: list[tuple[int, float, float]], font: Any, size: float,
+def _with_composites(placed: list[tuple[int, float, float]], marked: MarkedFont, size: float,
                      registry: dict[str, FontComposites]
                      ) -> list[tuple[int, float, float]] | None:
     """Glyphs, positions and widths with marks folded into the letter after them; None if
     nothing changes or a raised mark has no right-to-left letter to go with."""
+    font = marked.font
     drawn: list[tuple[int, float, float]] = []
     width = font.widths.get
     marks: list[tuple[int, float, float]] = []
     composed = False
     previous_text = ""
     for glyph, x, rise in placed:
-        if _is_mark(font, glyph):
+        if glyph in marked.marks:
             marks.append((glyph, x, rise))
             continue
         if rise:
@@ -316,7 +341,7 @@ def _give_glyphs(font: Any, composites: FontComposites) -> None:
 
 def add_composites(data: bytes, composites: dict[int, Composite]) -> bytes:
     """The TrueType font ``data`` with each composite at its glyph ID."""
-    font = TTFont(BytesIO(data))
+    font = TTFont(BytesIO(data), lazy=True)
     order = list(font.getGlyphOrder())
     glyf, hmtx = font["glyf"], font["hmtx"]
     for glyph_id in sorted(composites):
@@ -334,14 +359,9 @@ def add_composites(data: bytes, composites: dict[int, Composite]) -> bytes:
     font.setGlyphOrder(order)
     glyf.setGlyphOrder(order)
     for name in order:
-        glyph = glyf[name]
-        if glyph.isComposite():
-            glyph.recalcBounds(glyf)
-        if name not in hmtx.metrics:
-            hmtx.metrics[name] = (0, 0)
-    for name in order:
         if name.startswith("publisher.composite"):
-            hmtx.metrics[name] = (hmtx.metrics[name][0], getattr(glyf[name], "xMin", 0))
+            glyf[name].recalcBounds(glyf)
+            hmtx.metrics[name] = (hmtx.metrics[name][0], glyf[name].xMin)
     font["maxp"].numGlyphs = len(order)
     for table in ("hdmx", "LTSH", "VDMX"):
         if table in font:
