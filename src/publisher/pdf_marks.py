@@ -1,15 +1,19 @@
-"""A right-to-left letter and the marks raised over it, drawn as one glyph.
+"""A right-to-left letter and the marks placed over or under it, drawn as one glyph.
 
-WeasyPrint draws a combining mark that HarfBuzz moves up or down (Arabic tanween
-and harakat, Hebrew points) as text of its own, raised with ``Ts``, just before its
-letter: right-to-left runs are drawn in visual order.  The readers then lose the
-mark.  Poppler takes a mark and a letter that start at almost the same place for a
-doubled character and ends the word between them (أحياناً read as "أحيانا ً"), and
-pdf.js puts the space that precedes the word on both sides of the mark when the
-letter starts a word.  Both read a ligature right (one glyph that stands for several
-characters, mapped as ``pdfua`` maps lam-alef), so each letter and its raised marks
-become one glyph: a TrueType composite of the same outlines at the same offsets,
-added to the embedded font after WeasyPrint subsets it.  The page looks the same.
+WeasyPrint draws a combining mark that HarfBuzz moves (Arabic tanween and harakat,
+Hebrew points) just before its letter, right-to-left runs being drawn in visual
+order, and raised with ``Ts`` as text of its own when it moves up or down.  The
+readers then lose the mark.  Poppler takes a mark and a letter that start at
+almost the same place for a doubled character and ends the word between them
+(أحياناً read as "أحيانا ً"), and pdf.js puts the space that precedes the word on
+both sides of the mark when the letter starts a word.  Both read a ligature right
+(one glyph that stands for several characters, mapped as ``pdfua`` maps lam-alef),
+so each letter and its marks become one glyph: a TrueType composite of the same
+outlines at the same offsets, added to the embedded font after WeasyPrint subsets
+it, mapped to the letter and its marks in canonical order.  The page looks the same.
+
+On the way, glyphs WeasyPrint mapped to no text (the second mark of a cluster) get
+their character from the font's cmap.
 
 Left as they are (WeasyPrint's drawing): marks in fonts without TrueType outlines
 (CFF), fonts WeasyPrint does not subset (used in forms), marks of left-to-right text.
