@@ -37,6 +37,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,20 +88,23 @@ end
 
 PREAMBLE = r"""#set document(title: TITLE, author: AUTHOR)
 #let fit-title(title, width) = {
-  // One line: drop characters and end with an ellipsis, as our print.css does.
-  let clusters = title.clusters()
+  // One line, as our print.css: drop whole words and end with an ellipsis; a
+  // title without spaces (Chinese) loses characters instead.
+  let words = title.split(" ")
+  let cut = if words.len() > 1 { words } else { title.clusters() }
+  let glue = if words.len() > 1 { " " } else { "" }
   let shown = title
-  let n = clusters.len()
+  let n = cut.len()
   while n > 1 and measure(text(shown)).width > width {
     n -= 1
-    shown = clusters.slice(0, n).join().trim() + "…"
+    shown = cut.slice(0, n).join(glue).trim() + " …"
   }
   shown
 }
 #set page(paper: PAPER, margin: 1in, footer-descent: 0.06in, footer: context {
   set text(size: 18pt, top-edge: 0.8em, bottom-edge: -0.2em)
   grid(columns: (62%, 38%), align: (start, end),
-    fit-title(TITLE, 0.62 * (PAGE_WIDTH - 2in) - 0.2in), FOOTER)
+    fit-title(TITLE, 0.62 * (PAGE_WIDTH - 2in)), FOOTER)
 })
 #set text(font: FONTS, size: 18pt, LANG hyphenate: false, top-edge: 0.8em,
           bottom-edge: -0.2em, fill: black)
@@ -116,7 +120,7 @@ PREAMBLE = r"""#set document(title: TITLE, author: AUTHOR)
 #show figure.caption: set text(weight: "bold")
 #set figure(numbering: none)
 #show table.cell.where(y: 0): set text(weight: "bold")
-#set list(indent: 0.4em, body-indent: 0.6em)
+#set list(indent: 0.4em, body-indent: 0.6em, marker: ([•], [◦], [▪]))
 #set enum(indent: 0.4em, body-indent: 0.6em)
 """
 
@@ -218,6 +222,8 @@ def typst_source(page: str, pandoc: str, lua: Path, assets: Path) -> str:
     alts = iter(html_lib.unescape(alt) for alt in re.findall(r'<img [^>]*alt="([^"]*)"', page))
     body = re.sub(r'image\("file://[^"]*/([^"/]+)"\)',
                   lambda m: f'image("{assets.name}/{m[1]}", alt: {typst_string(next(alts))})', body)
+    # Pandoc centres tables; ours are at the start of the line like the text.
+    body = body.replace("align(center)[#table(", "align(start)[#table(")
     code, region = TYPST_LANG.get(lang, (lang, None))
     lang_args = f'lang: "{code}", ' + (f'region: "{region}", ' if region else "")
     paper = "us-letter" if "size: letter" in page else "a4"
@@ -239,7 +245,7 @@ TYPST_WORKER = r"""
 import json, sys, time, typst
 typ, pdf, root = sys.argv[1:4]
 fonts = typst.Fonts()
-warm = typst.Compiler(b'#set text(font: ("Noto Sans", "Noto Sans Arabic", "Noto Sans CJK SC"))\n'
+warm = typst.Compiler(b'#set document(title: "Warm")\n#set text(font: ("Noto Sans", "Noto Sans Arabic", "Noto Sans CJK SC"))\n'
                       b'= Warm\nWarm up. \xd8\xb9\xd9\x84\xd9\x89 \xe6\xb2\xbb', font_paths=fonts)
 warm.compile(format="pdf", pdf_standards=["ua-1"])
 cpu, wall = time.process_time(), time.perf_counter()
@@ -354,6 +360,11 @@ class Figures:
     figures: int
     figures_alt: int
     near_edge: list[str]
+    #: lone "…" of a shortened running title, pdftotext / pdf.js (a template's
+    #: choice, counted apart: ours keeps the whole title as text and clips it)
+    ellipses: list[int]
+    #: our own `publisher check` rules on the file (check -> count)
+    check: dict[str, int]
 
 
 def measure(project: Path, pdf: Path, html: Path) -> Figures:
@@ -364,15 +375,19 @@ def measure(project: Path, pdf: Path, html: Path) -> Figures:
     data = pdfjs(pdf)
     expected = " ".join((html_text(html), print_vocabulary(project, html.parent.name, 200),
                          short_addresses(html)))
-    found = []
+    from publisher.preflight import check_pdf
+    found, ellipses = [], []
     for text in (pdftotext(pdf), pdfjs_text(pdf, data)):
         wrong = wrong_words(text, expected)
+        ellipses.append(wrong.count("…"))
+        wrong = [word for word in wrong if word != "…"]
         glued = [word for word in wrong if run_together(word, expected)]
         found += [[word for word in wrong if word not in glued], glued]
     figures = [e for e in structure(pdf).walk() if e.type == "Figure"]
     return Figures(len(data["pages"]), *found, split_blocks(pdf, html), link_figures(pdf),
                    len(figures), sum(1 for e in figures if (e.alt or "").strip()),
-                   near_edge(pdf))
+                   near_edge(pdf), ellipses,
+                   dict(Counter(problem.check for problem in check_pdf(pdf))))
 
 
 def row(name: str, producer: str, figures: Figures | None, timing: Timing | None,
@@ -385,9 +400,9 @@ def row(name: str, producer: str, figures: Figures | None, timing: Timing | None
 def markdown_table(rows: list[dict]) -> str:
     lines = ["| file | producer | pages | wrong words pdftotext / pdf.js | run together "
              "pdftotext / pdf.js | split ¶/items | Link elements (annots) | annots outside "
-             "a Link | split links | Figures with /Alt | within 0.5 in | layout+PDF CPU ms "
-             "(per page) | whole process CPU ms |",
-             "|---|---|---:|---|---|---:|---|---:|---:|---|---:|---|---:|"]
+             "a Link | split links | Figures with /Alt | within 0.5 in | `publisher check` "
+             "| layout+PDF CPU ms (per page) | whole process CPU ms |",
+             "|---|---|---:|---|---|---:|---|---:|---:|---|---:|---|---|---:|"]
     for entry in rows:
         f, t = entry["figures"], entry["timing"]
         if f is None:
@@ -395,15 +410,17 @@ def markdown_table(rows: list[dict]) -> str:
                          "|||||||||||")
             continue
         links = f["links"]
+        ellipsis = (" (+{} / {} '…')".format(*f["ellipses"]) if any(f["ellipses"]) else "")
+        check = ", ".join(f"{name} {count}" for name, count in sorted(f["check"].items())) or "0"
         timing = (f"{t['compile_cpu'] * 1000:.0f} ({t['compile_cpu'] * 1000 / t['pages']:.1f})",
                   f"{t['pipeline_cpu'] * 1000:.0f}") if t else ("", "")
         lines.append(
             f"| {entry['file']} | {entry['producer']} | {f['pages']} "
-            f"| {len(f['pdftotext_wrong'])} / {len(f['pdfjs_wrong'])} "
+            f"| {len(f['pdftotext_wrong'])} / {len(f['pdfjs_wrong'])}{ellipsis} "
             f"| {len(f['pdftotext_glued'])} / {len(f['pdfjs_glued'])} | {len(f['split'])} "
             f"| {links['links']} ({links['annotations']}) | {links['outside_link']} "
             f"| {links['split_links']} | {f['figures_alt']} of {f['figures']} "
-            f"| {len(f['near_edge'])} | {timing[0]} | {timing[1]} |")
+            f"| {len(f['near_edge'])} | {check} | {timing[0]} | {timing[1]} |")
     return "\n".join(lines)
 
 
