@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import contextlib
 import html as html_lib
 import json
 import re
@@ -40,6 +41,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
@@ -119,6 +121,7 @@ PREAMBLE = r"""#set document(title: TITLE, author: AUTHOR)
 #set table(stroke: 1pt + black, inset: (x: 0.4em, y: 0.3em))
 #show figure.caption: set text(weight: "bold")
 #set figure(numbering: none)
+#show figure: set align(start)
 #show table.cell.where(y: 0): set text(weight: "bold")
 #set list(indent: 0.4em, body-indent: 0.6em, marker: ([•], [◦], [▪]))
 #set enum(indent: 0.4em, body-indent: 0.6em)
@@ -363,8 +366,43 @@ class Figures:
     #: lone "…" of a shortened running title, pdftotext / pdf.js (a template's
     #: choice, counted apart: ours keeps the whole title as text and clips it)
     ellipses: list[int]
-    #: our own `publisher check` rules on the file (check -> count)
+    #: our own `publisher check` rules on the file (check -> count), as shipped
+    #: and with a reader that follows nested marked content (nested_marked_content)
     check: dict[str, int]
+    check_nested: dict[str, int]
+    #: paragraphs, list bodies and headings with no text (nesting-aware reader)
+    empty_blocks: int
+
+
+@contextlib.contextmanager
+def nested_marked_content() -> Iterator[None]:
+    """pdfplumber gives a glyph the MCID of the innermost marked-content sequence
+    only, and forgets the outer one after a nested EMC; Typst nests untagged BMC
+    runs (right-to-left text) inside a tagged BDC, so our reader (and with it
+    ``publisher check``) finds those elements empty.  The PDF owns such content to
+    the enclosing MCID (ISO 32000-1, 14.7.4.2): keep a stack while this runs."""
+    from pdfplumber.page import PDFPageAggregatorWithMarkedContent as Device
+    saved = Device.begin_tag, Device.end_tag
+
+    def begin_tag(self, tag, props=None) -> None:
+        stack = self.__dict__.setdefault("mcid_stack", [])
+        mcid = props["MCID"] if isinstance(props, dict) and "MCID" in props else None
+        stack.append(mcid if mcid is not None else (stack[-1] if stack else None))
+        saved[0](self, tag, props)
+        self.cur_mcid = stack[-1]
+
+    def end_tag(self) -> None:
+        stack = self.__dict__.setdefault("mcid_stack", [])
+        if stack:
+            stack.pop()
+        saved[1](self)
+        self.cur_mcid = stack[-1] if stack else None
+
+    Device.begin_tag, Device.end_tag = begin_tag, end_tag
+    try:
+        yield
+    finally:
+        Device.begin_tag, Device.end_tag = saved
 
 
 def measure(project: Path, pdf: Path, html: Path) -> Figures:
@@ -372,10 +410,10 @@ def measure(project: Path, pdf: Path, html: Path) -> Figures:
     from pdfread import (html_text, link_figures, near_edge, pdfjs, pdfjs_text, pdftotext,
                          print_vocabulary, run_together, short_addresses, split_blocks,
                          structure, wrong_words)
+    from publisher.preflight import check_pdf
     data = pdfjs(pdf)
     expected = " ".join((html_text(html), print_vocabulary(project, html.parent.name, 200),
                          short_addresses(html)))
-    from publisher.preflight import check_pdf
     found, ellipses = [], []
     for text in (pdftotext(pdf), pdfjs_text(pdf, data)):
         wrong = wrong_words(text, expected)
@@ -383,11 +421,17 @@ def measure(project: Path, pdf: Path, html: Path) -> Figures:
         wrong = [word for word in wrong if word != "…"]
         glued = [word for word in wrong if run_together(word, expected)]
         found += [[word for word in wrong if word not in glued], glued]
-    figures = [e for e in structure(pdf).walk() if e.type == "Figure"]
-    return Figures(len(data["pages"]), *found, split_blocks(pdf, html), link_figures(pdf),
+    shipped = Counter(problem.check for problem in check_pdf(pdf))
+    with nested_marked_content():
+        split = split_blocks(pdf, html)
+        elements = list(structure(pdf).walk())
+        nested = Counter(problem.check for problem in check_pdf(pdf))
+    figures = [e for e in elements if e.type == "Figure"]
+    empty = sum(1 for e in elements if e.type in ("P", "LBody", "H1", "H2", "H3", "H4")
+                and not e.text.strip())
+    return Figures(len(data["pages"]), *found, split, link_figures(pdf),
                    len(figures), sum(1 for e in figures if (e.alt or "").strip()),
-                   near_edge(pdf), ellipses,
-                   dict(Counter(problem.check for problem in check_pdf(pdf))))
+                   near_edge(pdf), ellipses, dict(shipped), dict(nested), empty)
 
 
 def row(name: str, producer: str, figures: Figures | None, timing: Timing | None,
@@ -412,6 +456,9 @@ def markdown_table(rows: list[dict]) -> str:
         links = f["links"]
         ellipsis = (" (+{} / {} '…')".format(*f["ellipses"]) if any(f["ellipses"]) else "")
         check = ", ".join(f"{name} {count}" for name, count in sorted(f["check"].items())) or "0"
+        if f["check_nested"] != f["check"]:
+            check += " (nesting-aware reader: " + (", ".join(
+                f"{name} {count}" for name, count in sorted(f["check_nested"].items())) or "0") + ")"
         timing = (f"{t['compile_cpu'] * 1000:.0f} ({t['compile_cpu'] * 1000 / t['pages']:.1f})",
                   f"{t['pipeline_cpu'] * 1000:.0f}") if t else ("", "")
         lines.append(
