@@ -30,6 +30,7 @@ import argparse
 import dataclasses
 import contextlib
 import html as html_lib
+import io
 import json
 import re
 import resource
@@ -153,7 +154,7 @@ def make_project(workdir: Path) -> Path:
     (project / "publisher.toml").write_text(
         f'[project]\nsource_language = "en"\nlocales = {json.dumps(locales)}\n'
         '[print]\npaper = "letter"\nsize = "large"\n[publish]\nrequire = "draft"\n')
-    publisher(["update", "--project", str(project)], stdout=open("/dev/null", "w"))
+    publisher(["update", "--project", str(project)], stdout=io.StringIO())
     subprocess.run([sys.executable, str(ROOT / "tests" / "readers" / "fill_fixture_catalogs.py"),
                     str(project), "ar", "zh-Hans"], check=True)
     publisher(["build", "--project", str(project), "--jobs", "2"], stdout=sys.stderr)
@@ -310,9 +311,10 @@ class Timing:
 
 
 def time_typst(python: str, pandoc: str, lua: Path, typ: Path, html: Path, pdf: Path,
-               pages: int, repeat: int) -> tuple[Timing | None, dict]:
+               repeat: int) -> tuple[Timing | None, dict]:
     """Compile ``typ``; ``repeat`` fresh processes for the compile time, and
-    ``repeat`` whole pipelines (pandoc html->typst, then a cold compile)."""
+    ``repeat`` whole pipelines (Pandoc html -> typst on the prepared HTML, then a
+    cold compile of ``typ`` in a fresh process)."""
     compiles, first = [], {}
     for _ in range(repeat):
         _, (out,) = run_children([python, "-c", TYPST_WORKER, str(typ), str(pdf), str(typ.parent)])
@@ -324,9 +326,9 @@ def time_typst(python: str, pandoc: str, lua: Path, typ: Path, html: Path, pdf: 
             " pdf_standards=['ua-1'])")
     pipelines = []
     for _ in range(repeat):
-        cpu, _ = run_children([pandoc, "-f", "html", "-t", "typst", "--lua-filter", str(lua),
-                               str(html)],
-                              [python, "-c", cold, str(typ), str(pdf) + ".cold", str(typ.parent)])
+        cpu, _ = run_children([pandoc, "-f", "html", "-t", "typst", "--lua-filter", str(lua)],
+                              [python, "-c", cold, str(typ), str(pdf) + ".cold", str(typ.parent)],
+                              stdin=pandoc_ready(html.read_text(encoding="utf-8")))
         pipelines.append(cpu)
     from pikepdf import Pdf
     with Pdf.open(pdf) as opened:
@@ -500,7 +502,7 @@ def main() -> None:
         ours = project / "dist" / locale / f"{slug}.pdf"
         timing = time_ours(project, html, workdir / "print" / f"{locale}-{slug}.pdf", args.repeat)
         rows.append(row(name, "ours (WeasyPrint 70 + pdfua)", measure(project, ours, twin), timing))
-        print(json.dumps(rows[-1])[:300], file=sys.stderr)
+        print(f"{name}: {rows[-1]['producer']} read", file=sys.stderr)
         for label, python in versions.items():
             folder = workdir / f"typst-{label}"
             shutil.copytree(project / "seeds" / "assets", folder / "assets", dirs_exist_ok=True)
@@ -508,13 +510,13 @@ def main() -> None:
             typ.write_text(typst_source(html.read_text(encoding="utf-8"), pandoc, lua,
                                         folder / "assets"), encoding="utf-8")
             pdf = typ.with_suffix(".pdf")
-            timing, result = time_typst(python, pandoc, lua, typ, html, pdf, 0, args.repeat)
+            timing, result = time_typst(python, pandoc, lua, typ, html, pdf, args.repeat)
             if timing is None:
                 rows.append(row(name, f"Typst {label} ua-1", None, None, result["error"]))
             else:
                 rows.append(row(name, f"Typst {label} ua-1", measure(project, pdf, twin), timing,
                                 "; ".join(result.get("warnings", []))))
-            print(json.dumps(rows[-1])[:300], file=sys.stderr)
+            print(f"{name}: {rows[-1]['producer']} read", file=sys.stderr)
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
     print(markdown_table(rows))
