@@ -15,8 +15,12 @@ bundles Typst 0.14.2, 0.15.0 bundles Typst 0.15.0); Pandoc comes from pypandoc-b
    through Pandoc's html -> typst writer (a Lua filter keeps ``lang``/``dir``), under a
    large-print preamble (18 pt Noto, line pitch 1.5, 1-inch margins, one-line
    "Page X of Y" + shortened title footer); each Typst compiles it with ``ua-1``.
+   Pandoc's losses are worked around (``pandoc_ready``, the Lua filter, alt text put
+   back) so that what is compared is Typst, not Pandoc; each is a finding.
 3. Both PDFs are read with ``tests/pdfread.py`` (pdf.js, Poppler, pikepdf) against our
-   HTML twin; one row per file and producer.
+   HTML twin, and with ``publisher check``'s PDF rules; the structure-based measures
+   use a reader that follows nested marked content (``nested_marked_content``); one
+   row per file and producer.
 4. CPU seconds: layout+PDF in a warm process (ours: ``PdfRenderer.render``; Typst: a
    fresh ``Compiler`` after a warm-up compile, in a fresh process so that Typst's
    memoization cannot reuse an earlier compile of the same text) and the whole
