@@ -364,6 +364,8 @@ class Figures:
     pdftotext_glued: list[str]
     pdfjs_wrong: list[str]
     pdfjs_glued: list[str]
+    #: wrong words of pdf.js in structure order (None: tests/pdfread.py has no reader)
+    pdfjs_structure_wrong: list[str] | None
     split: list[str]
     links: dict[str, int]
     figures: int
@@ -427,6 +429,11 @@ def measure(project: Path, pdf: Path, html: Path) -> Figures:
         wrong = [word for word in wrong if word != "…"]
         glued = [word for word in wrong if run_together(word, expected)]
         found += [[word for word in wrong if word not in glued], glued]
+    # pdf.js as Firefox's viewer hands it to a screen reader (structure order), where
+    # tests/pdfread.py has it.
+    reading = getattr(sys.modules["pdfread"], "pdfjs_reading_text", None)
+    wrong = wrong_words(reading(pdf, data), expected) if reading else []
+    structure_order = [word for word in wrong if word != "…" and not run_together(word, expected)]
     shipped = Counter(problem.check for problem in check_pdf(pdf))
     with nested_marked_content():
         split = split_blocks(pdf, html)
@@ -435,7 +442,8 @@ def measure(project: Path, pdf: Path, html: Path) -> Figures:
     figures = [e for e in elements if e.type == "Figure"]
     empty = sum(1 for e in elements if e.type in ("P", "LBody", "H1", "H2", "H3", "H4")
                 and not e.text.strip())
-    return Figures(len(data["pages"]), *found, split, link_figures(pdf),
+    return Figures(len(data["pages"]), *found, structure_order if reading else None,
+                   split, link_figures(pdf),
                    len(figures), sum(1 for e in figures if (e.alt or "").strip()),
                    near_edge(pdf), ellipses, dict(shipped), dict(nested), empty)
 
@@ -448,7 +456,8 @@ def row(name: str, producer: str, figures: Figures | None, timing: Timing | None
 
 
 def markdown_table(rows: list[dict]) -> str:
-    lines = ["| file | producer | pages | wrong words pdftotext / pdf.js | run together "
+    lines = ["| file | producer | pages | wrong words pdftotext / pdf.js [/ pdf.js in structure "
+             "order] | run together "
              "pdftotext / pdf.js | split ¶/items | Link elements (annots) | annots outside "
              "a Link | split links | Figures with /Alt | within 0.5 in | `publisher check` "
              "| layout+PDF CPU ms (per page) | whole process CPU ms |",
@@ -460,6 +469,8 @@ def markdown_table(rows: list[dict]) -> str:
                          "|||||||||||")
             continue
         links = f["links"]
+        reading = ("" if f["pdfjs_structure_wrong"] is None
+                   else f" / {len(f['pdfjs_structure_wrong'])}")
         ellipsis = (" (+{} / {} '…')".format(*f["ellipses"]) if any(f["ellipses"]) else "")
         check = ", ".join(f"{name} {count}" for name, count in sorted(f["check"].items())) or "0"
         if f["check_nested"] != f["check"]:
@@ -469,7 +480,7 @@ def markdown_table(rows: list[dict]) -> str:
                   f"{t['pipeline_cpu'] * 1000:.0f}") if t else ("", "")
         lines.append(
             f"| {entry['file']} | {entry['producer']} | {f['pages']} "
-            f"| {len(f['pdftotext_wrong'])} / {len(f['pdfjs_wrong'])}{ellipsis} "
+            f"| {len(f['pdftotext_wrong'])} / {len(f['pdfjs_wrong'])}{reading}{ellipsis} "
             f"| {len(f['pdftotext_glued'])} / {len(f['pdfjs_glued'])} | {len(f['split'])} "
             f"| {links['links']} ({links['annotations']}) | {links['outside_link']} "
             f"| {links['split_links']} | {f['figures_alt']} of {f['figures']} "
