@@ -32,21 +32,18 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import contextlib
-import html as html_lib
 import io
 import json
-import re
 import resource
 import shutil
 import statistics
 import subprocess
 import sys
-import time
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+
+from typst_measures import Figures, measure
+from typst_source import LUA_FILTER, pandoc_ready, typst_source
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
@@ -56,83 +53,6 @@ HANDOUTS = {"recurrent-breast-cancer": ("en", "es", "ar", "zh-Hans"),
             "long-title-table-lists": ("en", "ar")}
 PICTURE = ('![Drawing of a pill box with seven compartments, one for each day]'
            '(assets/pillbox.png "A pill box for the week")\n\n')
-#: Typst's text.lang is ISO 639 (no script subtag): zh-Hans is written zh + region CN.
-TYPST_LANG = {"zh-Hans": ("zh", "CN")}
-FONTS = {"ar": '("Noto Sans Arabic", "Noto Sans")',
-         "default": '("Noto Sans", "Noto Sans Arabic", "Noto Sans Hebrew", "Noto Sans CJK SC")'}
-
-# Pandoc keeps lang/dir of a Span or Div in its AST but its Typst writer drops them:
-# wrap them in text(lang:, dir:) so the comparison is of Typst, not of that gap.
-LUA_FILTER = r"""
-local function args(attr)
-  local out = {}
-  local lang = attr.attributes["lang"]
-  if lang then
-    local code, region = lang:match("^(%a+)%-?(%a*)$")
-    table.insert(out, 'lang: "' .. code:lower() .. '"')
-  end
-  local dir = attr.attributes["dir"]
-  if dir == "ltr" or dir == "rtl" then table.insert(out, "dir: " .. dir) end
-  return table.concat(out, ", ")
-end
-function Span(el)
-  local a = args(el.attr)
-  if a == "" then return nil end
-  local out = {pandoc.RawInline("typst", "#text(" .. a .. ")[")}
-  for _, x in ipairs(el.content) do table.insert(out, x) end
-  table.insert(out, pandoc.RawInline("typst", "]"))
-  return out
-end
-function Div(el)
-  local a = args(el.attr)
-  if a == "" then return nil end
-  local out = {pandoc.RawBlock("typst", "#[#set text(" .. a .. ")")}
-  for _, x in ipairs(el.content) do table.insert(out, x) end
-  table.insert(out, pandoc.RawBlock("typst", "]"))
-  return out
-end
-"""
-
-PREAMBLE = r"""#set document(title: TITLE, author: AUTHOR)
-#let fit-title(title, width) = {
-  // One line, as our print.css: drop whole words and end with an ellipsis; a
-  // title without spaces (Chinese) loses characters instead.
-  let words = title.split(" ")
-  let cut = if words.len() > 1 { words } else { title.clusters() }
-  let glue = if words.len() > 1 { " " } else { "" }
-  let shown = title
-  let n = cut.len()
-  while n > 1 and measure(text(shown)).width > width {
-    n -= 1
-    shown = cut.slice(0, n).join(glue).trim() + " …"
-  }
-  shown
-}
-#set page(paper: PAPER, margin: 1in, footer-descent: 0.06in, footer: context {
-  set text(size: 18pt, top-edge: 0.8em, bottom-edge: -0.2em)
-  grid(columns: (62%, 38%), align: (start, end),
-    fit-title(TITLE, 0.62 * (PAGE_WIDTH - 2in)), FOOTER)
-})
-#set text(font: FONTS, size: 18pt, LANG hyphenate: false, top-edge: 0.8em,
-          bottom-edge: -0.2em, fill: black)
-#set par(leading: 0.5em, spacing: 1.05em, justify: false)
-#show heading: set text(weight: "bold")
-#show heading: set block(above: 1.2em, below: 0.75em)
-#show heading.where(level: 1): set text(size: 28pt)
-#show heading.where(level: 2): set text(size: 24pt)
-#show heading.where(level: 3): set text(size: 21pt)
-#show emph: it => strong(it.body)
-#show link: underline
-#set table(stroke: 1pt + black, inset: (x: 0.4em, y: 0.3em))
-#show figure.caption: set text(weight: "bold")
-#set figure(numbering: none)
-#show figure: set align(start)
-#show table.cell.where(y: 0): set text(weight: "bold")
-#set list(indent: 0.4em, body-indent: 0.6em, marker: ([•], [◦], [▪]))
-#set enum(indent: 0.4em, body-indent: 0.6em)
-"""
-
-
 # --- 1. the project and our build ---------------------------------------------------
 
 def make_project(workdir: Path) -> Path:
@@ -190,60 +110,7 @@ def print_pages(project: Path, out: Path) -> dict[str, Path]:
     return pages
 
 
-# --- 2. the same text as Typst ------------------------------------------------------
-
-def pandoc_ready(page: str) -> str:
-    """Print HTML as Pandoc's reader keeps it: it drops <header>/<main>/<footer>
-    with their content and <bdi> markup, and a <p lang> loses its lang."""
-    page = re.sub(r"<(/?)(header|main|footer)\b", r"<\1div", page)
-    page = re.sub(r'<bdi dir="(\w+)">(.*?)</bdi>', r'<span dir="\1">\2</span>', page, flags=re.S)
-    return re.sub(r'<(p|dd|li|dt)\b([^>]*?) lang="([^"]+)"(?: dir="(\w+)")?([^>]*)>(.*?)</\1>',
-                  lambda m: f'<{m[1]}{m[2]}{m[5]}><span lang="{m[3]}" dir="{m[4] or "ltr"}">'
-                            f'{m[6]}</span></{m[1]}>', page, flags=re.S)
-
-
-def typst_string(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
-
-
-def footer_expression(page: str) -> str:
-    """The localized "Page X of Y" of the print HTML's @page rule, as Typst code."""
-    content = re.search(r"content: ((?:\"[^\"]*\"|counter\(\w+\)|\s)+);", page)[1]
-    pieces = re.findall(r'"((?:[^"\\]|\\.)*)"|counter\((\w+)\)', content)
-    code = {"page": "str(counter(page).get().first())",
-            "pages": "str(counter(page).final().first())"}
-    return "(" + " + ".join(code[name] if name else typst_string(text)
-                            for text, name in pieces) + ")"
-
-
-def typst_source(page: str, pandoc: str, lua: Path, assets: Path) -> str:
-    """A .typ file with the print HTML's text: Pandoc's body under our preamble."""
-    lang = re.search(r'<html lang="([^"]+)"', page)[1]
-    title = html_lib.unescape(re.search(r"<title>(.*?)</title>", page, re.S)[1])
-    h1 = html_lib.unescape(re.sub(r"<[^>]+>", "", re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S)[1]))
-    author = re.search(r'<meta name="author" content="([^"]*)"', page)
-    body = subprocess.run([pandoc, "-f", "html", "-t", "typst", "--lua-filter", str(lua)],
-                          input=pandoc_ready(page), capture_output=True, text=True,
-                          check=True).stdout
-    # Pandoc's writer drops the picture's alt text (Typst ua-1 refuses a picture
-    # without one): put back each <img alt> in order, with the file's local name.
-    alts = iter(html_lib.unescape(alt) for alt in re.findall(r'<img [^>]*alt="([^"]*)"', page))
-    body = re.sub(r'image\("file://[^"]*/([^"/]+)"\)',
-                  lambda m: f'image("{assets.name}/{m[1]}", alt: {typst_string(next(alts))})', body)
-    # Pandoc centres tables; ours are at the start of the line like the text.
-    body = body.replace("align(center)[#table(", "align(start)[#table(")
-    code, region = TYPST_LANG.get(lang, (lang, None))
-    lang_args = f'lang: "{code}", ' + (f'region: "{region}", ' if region else "")
-    paper = "us-letter" if "size: letter" in page else "a4"
-    width = "8.5in" if paper == "us-letter" else "210mm"
-    preamble = (PREAMBLE.replace("TITLE", typst_string(h1 or title))
-                .replace("AUTHOR", typst_string(author[1] if author else ""))
-                .replace("PAPER", typst_string(paper)).replace("PAGE_WIDTH", width)
-                .replace("FOOTER", footer_expression(page))
-                .replace("FONTS", FONTS.get(code, FONTS["default"]))
-                .replace("LANG ", lang_args))
-    return preamble + "\n" + body
-
+# --- 2. the same text as Typst: typst_source.py -----------------------------------
 
 # --- 3. compiling and timing ---------------------------------------------------------
 
@@ -355,98 +222,7 @@ def time_ours(project: Path, html: Path, pdf: Path, repeat: int) -> Timing:
     return Timing(pages, statistics.median(warm), statistics.median(pipelines))
 
 
-# --- 4. the same measures -----------------------------------------------------------
-
-@dataclass(frozen=True)
-class Figures:
-    pages: int
-    pdftotext_wrong: list[str]
-    pdftotext_glued: list[str]
-    pdfjs_wrong: list[str]
-    pdfjs_glued: list[str]
-    #: wrong words of pdf.js in structure order (None: tests/pdfread.py has no reader)
-    pdfjs_structure_wrong: list[str] | None
-    split: list[str]
-    links: dict[str, int]
-    figures: int
-    figures_alt: int
-    near_edge: list[str]
-    #: lone "…" of a shortened running title, pdftotext / pdf.js (a template's
-    #: choice, counted apart: ours keeps the whole title as text and clips it)
-    ellipses: list[int]
-    #: our own `publisher check` rules on the file (check -> count), as shipped
-    #: and with a reader that follows nested marked content (nested_marked_content)
-    check: dict[str, int]
-    check_nested: dict[str, int]
-    #: paragraphs, list bodies and headings with no text (nesting-aware reader)
-    empty_blocks: int
-
-
-@contextlib.contextmanager
-def nested_marked_content() -> Iterator[None]:
-    """pdfplumber gives a glyph the MCID of the innermost marked-content sequence
-    only, and forgets the outer one after a nested EMC; Typst nests untagged BMC
-    runs (right-to-left text) inside a tagged BDC, so our reader (and with it
-    ``publisher check``) finds those elements empty.  The PDF owns such content to
-    the enclosing MCID (ISO 32000-1, 14.7.4.2): keep a stack while this runs."""
-    from pdfplumber.page import PDFPageAggregatorWithMarkedContent as Device
-    saved = Device.begin_tag, Device.end_tag
-
-    def begin_tag(self, tag, props=None) -> None:
-        stack = self.__dict__.setdefault("mcid_stack", [])
-        mcid = props["MCID"] if isinstance(props, dict) and "MCID" in props else None
-        stack.append(mcid if mcid is not None else (stack[-1] if stack else None))
-        saved[0](self, tag, props)
-        self.cur_mcid = stack[-1]
-
-    def end_tag(self) -> None:
-        stack = self.__dict__.setdefault("mcid_stack", [])
-        if stack:
-            stack.pop()
-        saved[1](self)
-        self.cur_mcid = stack[-1] if stack else None
-
-    Device.begin_tag, Device.end_tag = begin_tag, end_tag
-    try:
-        yield
-    finally:
-        Device.begin_tag, Device.end_tag = saved
-
-
-def measure(project: Path, pdf: Path, html: Path) -> Figures:
-    """Issue 8's figures (tests/readers/figures.py), read against our HTML twin."""
-    from pdfread import (html_text, link_figures, near_edge, pdfjs, pdfjs_text, pdftotext,
-                         print_vocabulary, run_together, short_addresses, split_blocks,
-                         structure, wrong_words)
-    from publisher.preflight import check_pdf
-    data = pdfjs(pdf)
-    expected = " ".join((html_text(html), print_vocabulary(project, html.parent.name, 200),
-                         short_addresses(html)))
-    found, ellipses = [], []
-    for text in (pdftotext(pdf), pdfjs_text(pdf, data)):
-        wrong = wrong_words(text, expected)
-        ellipses.append(wrong.count("…"))
-        wrong = [word for word in wrong if word != "…"]
-        glued = [word for word in wrong if run_together(word, expected)]
-        found += [[word for word in wrong if word not in glued], glued]
-    # pdf.js as Firefox's viewer hands it to a screen reader (structure order), where
-    # tests/pdfread.py has it.
-    reading = getattr(sys.modules["pdfread"], "pdfjs_reading_text", None)
-    wrong = wrong_words(reading(pdf, data), expected) if reading else []
-    structure_order = [word for word in wrong if word != "…" and not run_together(word, expected)]
-    shipped = Counter(problem.check for problem in check_pdf(pdf))
-    with nested_marked_content():
-        split = split_blocks(pdf, html)
-        elements = list(structure(pdf).walk())
-        nested = Counter(problem.check for problem in check_pdf(pdf))
-    figures = [e for e in elements if e.type == "Figure"]
-    empty = sum(1 for e in elements if e.type in ("P", "LBody", "H1", "H2", "H3", "H4")
-                and not e.text.strip())
-    return Figures(len(data["pages"]), *found, structure_order if reading else None,
-                   split, link_figures(pdf),
-                   len(figures), sum(1 for e in figures if (e.alt or "").strip()),
-                   near_edge(pdf), ellipses, dict(shipped), dict(nested), empty)
-
+# --- 4. the same measures: typst_measures.py -------------------------------------
 
 def row(name: str, producer: str, figures: Figures | None, timing: Timing | None,
         note: str = "") -> dict:
