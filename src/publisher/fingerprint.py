@@ -18,7 +18,6 @@ import publisher
 
 from .catalogs import INTERFACE, catalog_path
 from .config import Config
-from .fonts import FONT_STACK, font_file
 
 
 def _hash_files(paths: list[Path], root: Path) -> str:
@@ -39,6 +38,7 @@ def code_hash() -> str:
 
 
 def fonts_hash() -> str:
+    from .fonts import FONT_STACK, font_file  # fontTools: not for `publisher status`
     digest = hashlib.sha256()
     for family in FONT_STACK:
         path = font_file(family)
