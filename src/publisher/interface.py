@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.support import NullTranslations, Translations
 
 from .cache import key_of
 from .catalog_files import (INTERFACE, catalog_path, catalog_size_limit, read_catalog, shown,
@@ -23,7 +21,9 @@ from .catalog_state import CatalogStatus, assess, read_template, status_of
 from .errors import Problem
 from .review_signatures import required_signers
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # Babel's gettext support loads when translations are compiled
+    from babel.support import NullTranslations, Translations
+
     from .cache import Cache
 
 #: What a handout says about its own translation: used only once reviewed, under every
@@ -42,9 +42,12 @@ def compile_translations(catalog: Catalog, path: str | Path, *, reviewed_only: b
                          signers: Path | None = None) -> tuple[Translations, list[Problem]]:
     """In-memory Translations of the usable entries: not fuzzy, translated, check-clean
     (and reviewed, with ``reviewed_only``; the `NOTICES` only when reviewed, always)."""
+    from babel.messages.mofile import write_mo
+    from babel.support import Translations
+
+    from .plural_forms import set_plural_forms  # Translate Toolkit's language data
     usable = Catalog(locale=catalog.locale, domain=catalog.domain, charset="utf-8",
                      fuzzy=False)
-    from .plural_forms import set_plural_forms  # Translate Toolkit's language data
     # The catalog's own rule: its strings were written for it, not for CLDR's.
     set_plural_forms(usable, catalog.plural_forms)
     found = assess(catalog, path, signers if reviewed_only else None)
@@ -63,6 +66,7 @@ def compile_translations(catalog: Catalog, path: str | Path, *, reviewed_only: b
 def load_interface(project: Path, locale: str, policy: str = "translated",
                    signers: Path | None = None) -> tuple[NullTranslations, list[Problem]]:
     """The interface translations a policy allows for a locale, and the problems with them."""
+    from babel.support import NullTranslations
     path = catalog_path(project, locale, INTERFACE)
     if not path.exists():
         return NullTranslations(), []

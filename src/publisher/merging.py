@@ -14,7 +14,6 @@ from .catalog_files import (LOCALES_DIR, TEMPLATES_DIR, babel_locale_name, catal
                             catalog_path, parse_catalog, shown)
 from .errors import CatalogError, Problem, error
 from .locales import catalog_name
-from .plural_forms import conventional_plural_forms, set_plural_forms
 from .write_dist import write_atomic
 
 
@@ -55,6 +54,7 @@ def new_catalog(template: Catalog, locale: str, now: datetime | None = None) -> 
                       revision_date=(now or datetime.now(LOCALTZ)).replace(second=0,
                                                                            microsecond=0),
                       charset="utf-8", fuzzy=False)
+    from .plural_forms import conventional_plural_forms, set_plural_forms  # Translate Toolkit
     forms = conventional_plural_forms(catalog_name(locale))
     if forms:
         set_plural_forms(catalog, forms)
