@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import textwrap
 from pathlib import Path
@@ -67,6 +68,10 @@ def msgids(path: Path) -> list:
     return [m.id for m in read_po(path.open("rb")) if m.id]
 
 
+def undated(data: bytes) -> bytes:
+    return re.sub(rb"POT-Creation-Date: [^\\]*", b"", data)
+
+
 def interface_row(project: Path) -> dict:
     run = run_cli("status", "--project", str(project), "--format", "json")
     [row] = [r for r in json.loads(run.output) if r["document"] == "messages"]
@@ -91,6 +96,23 @@ def test_extract_sees_a_template_edit_and_otherwise_reads_nothing_again(
     assert "wrote locales/templates/messages.pot" in run.output
     assert extracting.take() > 0
     assert "Every leaflet we have" in msgids(pot)
+
+
+def test_extract_rewrites_a_template_edited_by_hand(project: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    writing = Calls(monkeypatch, extraction, "template_bytes")
+    pot = template_path(project, "x")
+    before = pot.read_bytes()
+    # The first run finds both templates unchanged and remembers it; the next reads neither.
+    for rewrites in (2, 0):
+        assert run_cli("extract", "--project", str(project)).output == "0 template(s) changed\n"
+        assert writing.take() == rewrites
+    text = pot.read_text(encoding="utf-8")
+    pot.write_text(text[:text.index("#. paragraph\n")], encoding="utf-8")
+    run = run_cli("extract", "--project", str(project))
+    assert run.output == "wrote locales/templates/x.pot\n1 template(s) changed\n"
+    assert writing.take() == 1
+    assert undated(pot.read_bytes()) == undated(before)   # dated now, the rest as before
 
 
 def test_interface_messages_follow_the_programs_code(

@@ -100,24 +100,29 @@ def interface_messages(project: Path) -> list[Found]:
         for found in _extract_file(path, location, method, options)])
 
 
-def interface_template(project: Path) -> Catalog:
-    """Interface strings: the project's Jinja templates and the package's Python code."""
-    catalog = _new_template("publisher", "interface")
-    for message, locations, comments, context in interface_messages(project):
+def _template(version: str, found: Sequence[Found]) -> Catalog:
+    catalog = _new_template("publisher", version)
+    for message, locations, comments, context in found:
         catalog.add(message, None, locations, auto_comments=comments, context=context)
     return catalog
 
 
+def interface_template(project: Path) -> Catalog:
+    """Interface strings: the project's Jinja templates and the package's Python code."""
+    return _template("interface", interface_messages(project))
+
+
+def document_messages(document: Document) -> list[Found]:
+    """One message per segment with text, title first, in reading order (a text that
+    comes back adds its location to the first)."""
+    return [(segment.text, [(document.path, segment.line)], [segment.kind], None)
+            for segment in [document.title, *segments(document.blocks)]
+            if segment.text.strip()]
+
+
 def document_template(document: Document) -> Catalog:
     """One message per distinct segment text, title first, in reading order."""
-    catalog = _new_template("publisher", document.slug)
-    for segment in [document.title, *segments(document.blocks)]:
-        if not segment.text.strip():
-            continue
-        catalog.add(segment.text, None, [(document.path, segment.line)],
-                    auto_comments=[segment.kind])
-    return catalog
-
+    return _template(document.slug, document_messages(document))
 
 
 def _with_creation_date(catalog: Catalog, when: datetime) -> bytes:
@@ -143,23 +148,47 @@ def template_bytes(catalog: Catalog, previous: bytes | None, now: datetime | Non
 def extract(project: Path, documents: Sequence[Document]) -> list[Path]:
     """Write locales/templates/*.pot; return the paths written (unchanged ones are not)."""
     folder = project / LOCALES_DIR / TEMPLATES_DIR
-    wanted = {INTERFACE: interface_template(project)}
+    wanted = {INTERFACE: ("interface", interface_messages(project))}
     for document in documents:
         if document.slug == INTERFACE:
             raise CatalogError(error(document.path, f"the seed name {INTERFACE!r} is reserved "
                                      "for the interface catalog"))
-        wanted[document.slug] = document_template(document)
+        wanted[document.slug] = (document.slug, document_messages(document))
     written = []
-    for name, catalog in sorted(wanted.items()):
+    for name, (version, found) in sorted(wanted.items()):
         path = folder / f"{name}.pot"
         previous = path.read_bytes() if path.exists() else None
-        data = template_bytes(catalog, previous)
+        if previous is not None and _known_unchanged(project, name, version, found, previous):
+            continue
+        data = template_bytes(_template(version, found), previous)
         if data != previous:
             write_atomic(path, data)
             written.append(path)
+        else:
+            _remember_unchanged(project, name, version, found, previous)
     seeds = {p.stem for p in (project / "seeds").glob("*") if p.is_file()}
     for path in sorted(folder.glob("*.pot")):
         if path.stem != INTERFACE and path.stem not in wanted and path.stem not in seeds:
             path.unlink()
     return written
 
+
+# A template whose messages and file are as they were when it was last found unchanged is
+# unchanged: reading it back and writing it again with Babel (tens of milliseconds a
+# template, for every seed) is skipped.  The key is the messages themselves, the file's
+# bytes and the code (`memo`), so any edit to a seed, a template or the program is a miss.
+
+def _unchanged_key(name: str, version: str, found: Sequence[Found], previous: bytes) -> bytes:
+    return memo.digest_of("template unchanged", name, version, repr(list(found)), previous)
+
+
+def _known_unchanged(project: Path, name: str, version: str, found: Sequence[Found],
+                     previous: bytes) -> bool:
+    return memo.recall(project, f"templates/{name}",
+                       _unchanged_key(name, version, found, previous)) == (True, True)
+
+
+def _remember_unchanged(project: Path, name: str, version: str, found: Sequence[Found],
+                        previous: bytes) -> None:
+    memo.store(project, f"templates/{name}", _unchanged_key(name, version, found, previous),
+               True)
