@@ -15,7 +15,7 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 
 import publisher
-from publisher import extraction, interface, memo, merging
+from publisher import extraction, fingerprint, interface, memo, merging
 from publisher.catalogs import catalog_path, template_path
 
 from conftest import make_project, run_cli, seed
@@ -161,20 +161,24 @@ def test_slot_keys_change_with_the_programs_code(tmp_path: Path,
     copy = tmp_path / "publisher"
     shutil.copytree(Path(publisher.__file__).parent, copy)
     monkeypatch.setattr(publisher, "__file__", str(copy / "__init__.py"))
-    memo.code_digest.cache_clear()
+
+    def forget() -> None:
+        memo.code_digest.cache_clear()
+        fingerprint.code_hash.cache_clear()
+    forget()
     try:
         key = memo.digest_of("question", b"input")
         memo.store(tmp_path, "answer", key, "old answer")
         assert memo.recall(tmp_path, "answer", memo.digest_of("question", b"input")) == (
             True, "old answer")
-        memo.code_digest.cache_clear()
+        forget()
         merging_code = copy / "merging.py"
         merging_code.write_text(merging_code.read_text(encoding="utf-8") + "\n# changed\n",
                                 encoding="utf-8")
         assert memo.recall(tmp_path, "answer", memo.digest_of("question", b"input")) == (
             False, None)
     finally:
-        memo.code_digest.cache_clear()
+        forget()
 
 
 # --- update ----------------------------------------------------------------------------

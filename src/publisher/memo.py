@@ -23,8 +23,6 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Callable, TypeVar
 
-import publisher
-
 from .cache import CACHE_DIR
 from .write_dist import write_atomic
 
@@ -34,18 +32,16 @@ T = TypeVar("T")
 
 @lru_cache(maxsize=1)
 def code_digest() -> bytes:
-    """This package's code (every .py file, by name and bytes) and the versions of the
-    libraries that extract, read and write catalogs."""
-    package = Path(publisher.__file__).resolve().parent
-    digest = hashlib.sha256(f"TZ={os.environ.get('TZ', '')}\0".encode())
+    """This package's code and WeasyPrint's version (`fingerprint.code_hash`, the build
+    cache's salt), and the versions of the libraries that extract, read and write
+    catalogs."""
+    from .fingerprint import code_hash
+    digest = hashlib.sha256(f"{code_hash()}\0TZ={os.environ.get('TZ', '')}\0".encode())
     # The libraries' __init__ files carry their versions; found without importing them
     # (importing Jinja alone takes a tenth of a second).
     for library in ("babel", "jinja2"):
         spec = find_spec(library)
         digest.update(Path(spec.origin).read_bytes() if spec and spec.origin else b"-")
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
     return digest.digest()
 
 
