@@ -181,6 +181,26 @@ def test_slot_keys_change_with_the_programs_code(tmp_path: Path,
         forget()
 
 
+def test_slot_keys_change_with_a_librarys_version(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    library = tmp_path / "lib" / "checker"
+    library.mkdir(parents=True)
+    (library / "__init__.py").write_text("VERSION = '1.0'\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path / "lib"))
+    monkeypatch.setattr(memo, "LIBRARIES", (("checker", "__init__.py"),))
+    memo.libraries_digest.cache_clear()
+    memo.code_digest.cache_clear()
+    try:
+        before = memo.digest_of("question")
+        (library / "__init__.py").write_text("VERSION = '1.1'\n", encoding="utf-8")
+        memo.libraries_digest.cache_clear()
+        memo.code_digest.cache_clear()
+        assert memo.digest_of("question") != before
+    finally:
+        memo.libraries_digest.cache_clear()
+        memo.code_digest.cache_clear()
+
+
 # --- update ----------------------------------------------------------------------------
 
 def test_update_merges_again_only_when_a_catalog_or_template_changed(

@@ -19,6 +19,7 @@ from .catalog_files import (INTERFACE, catalog_path, catalog_size_limit, read_ca
                             template_path)
 from .catalog_state import CatalogStatus, assess, read_template, status_of
 from .errors import Problem
+from .memo import libraries_digest
 from .review_signatures import required_signers
 
 if TYPE_CHECKING:  # Babel's gettext support loads when translations are compiled
@@ -89,14 +90,16 @@ def interface_status(project: Path, locale: str, signers: Path | None = None,
 
     Judging the interface catalog runs every check on every entry (a third of a second
     for the example's four languages), so with ``cache`` the answer is kept under the
-    bytes of the catalog, its template and the allowed signers, the size limit, and
-    (the cache's salt) this program's code: any edit is a new key.
+    bytes of the catalog, its template and the allowed signers, the size limit, the
+    versions of Babel and Translate Toolkit (whose data the checks use) and (the cache's
+    salt) this program's code: any edit is a new key.
     """
     if cache is None:
         return _interface_status(project, locale, signers)
     inputs = [catalog_path(project, locale, INTERFACE), template_path(project, INTERFACE),
               *([signers] if signers else [])]
     key = key_of(str(project), locale, str(signers), str(catalog_size_limit()),
+                 libraries_digest(),
                  *(path.read_bytes() if path.is_file() else b"-" for path in inputs))
     return cache.remember("interface", key, lambda: _interface_status(project, locale,
                                                                       signers))

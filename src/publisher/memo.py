@@ -4,7 +4,7 @@
 the templates and this program's code hold, what does merging this catalog with its
 template give — and each answer depends only on bytes we can read.  A slot keeps the
 SHA-256 of everything its answer depends on (the input files' bytes, this package's
-code, Babel's and Jinja's versions) beside the answer: a different key is a miss, and
+code, the versions of the libraries that found the answer) beside the answer: a different key is a miss, and
 the new answer replaces the old one, so a slot never returns a stale answer and never
 piles up.  An unreadable slot is a miss, a slot that cannot be written only costs
 time.
@@ -30,19 +30,33 @@ SLOTS_DIR = "slots"
 T = TypeVar("T")
 
 
+#: The libraries whose answers are remembered (Babel reads, merges and writes catalogs
+#: and knows the locales' numbers; Jinja's extractor reads the templates; Translate
+#: Toolkit checks translations and knows plural forms), each with the file that carries
+#: its version: found without importing them (importing Jinja alone takes a tenth of a
+#: second).
+LIBRARIES = (("babel", "__init__.py"), ("jinja2", "__init__.py"),
+             ("translate", "__version__.py"))
+
+
+@lru_cache(maxsize=1)
+def libraries_digest() -> bytes:
+    digest = hashlib.sha256()
+    for library, version_file in LIBRARIES:
+        spec = find_spec(library)
+        path = Path(spec.origin).parent / version_file if spec and spec.origin else None
+        digest.update(library.encode() + b"\0")
+        digest.update(path.read_bytes() if path and path.is_file() else b"-")
+    return digest.digest()
+
+
 @lru_cache(maxsize=1)
 def code_digest() -> bytes:
     """This package's code and WeasyPrint's version (`fingerprint.code_hash`, the build
-    cache's salt), and the versions of the libraries that extract, read and write
-    catalogs."""
+    cache's salt), the libraries' versions and the time zone."""
     from .fingerprint import code_hash
-    digest = hashlib.sha256(f"{code_hash()}\0TZ={os.environ.get('TZ', '')}\0".encode())
-    # The libraries' __init__ files carry their versions; found without importing them
-    # (importing Jinja alone takes a tenth of a second).
-    for library in ("babel", "jinja2"):
-        spec = find_spec(library)
-        digest.update(Path(spec.origin).read_bytes() if spec and spec.origin else b"-")
-    return digest.digest()
+    return hashlib.sha256(f"{code_hash()}\0TZ={os.environ.get('TZ', '')}\0".encode()
+                          + libraries_digest()).digest()
 
 
 def digest_of(*parts: bytes | str) -> bytes:
