@@ -48,8 +48,9 @@ def _package_dir() -> Path:
     return Path(publisher.__file__).resolve().parent
 
 
-#: One message as the extractors found it: (msgid, locations, comments, context).
-Found = tuple
+#: One message as the extractors found it: (msgid, [(file, line)], comments, context);
+#: a plural message's msgid is a tuple of its forms.
+Found = tuple[str | tuple[str, ...], list[tuple[str, int]], list[str], str | None]
 
 
 def _extract_file(path: Path, location: str, method: str, options) -> list[Found]:
@@ -88,7 +89,7 @@ def interface_messages(project: Path) -> list[Found]:
 
     Babel's extractors take about half a second over the templates and the code, so the
     answer is kept in a slot (`memo`) under the bytes and names of every file read, the
-    package's code and Babel's and Jinja's versions: any edit is a new key.
+    package's code and the versions of Babel and Jinja: any edit is a new key.
     """
     sources = interface_sources(project)
     key = memo.digest_of("interface messages", str(project.resolve()), str(_package_dir()),
