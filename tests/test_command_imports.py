@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from publisher import build
 from publisher.commands import build as build_command
 
@@ -21,8 +23,9 @@ def test_build_command_offers_the_builds_formats() -> None:
     assert build_command.FORMATS == build.FORMATS
 
 
-def test_importing_the_command_line_loads_no_pipeline_module() -> None:
-    code = ("import sys, publisher.cli; publisher.cli.parser().parse_args(['status']); "
+@pytest.mark.parametrize("argv", [["status"], ["serve", "--port", "8123"]])
+def test_importing_the_command_line_loads_no_pipeline_module(argv: list[str]) -> None:
+    code = (f"import sys, publisher.cli; publisher.cli.parser().parse_args({argv!r}); "
             f"print([m for m in {HEAVY!r} if m in sys.modules])")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True).stdout.strip()
