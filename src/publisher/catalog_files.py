@@ -138,6 +138,11 @@ def limit_catalog_size(kilobytes: int) -> int:
     return previous
 
 
+def catalog_size_limit() -> int:
+    """The largest catalog read, in kilobytes (what a cached judgement depends on)."""
+    return _size_limit_kb
+
+
 def read_catalog(path: Path, locale: str | None = None, *, project: Path | None = None) -> Catalog:
     try:
         if path.stat().st_size > _size_limit_kb * 1024:

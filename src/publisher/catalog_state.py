@@ -20,7 +20,6 @@ from .model import Translation
 from .review_signatures import verify
 from .review_stamps import (SOURCE_CHANGED, UNSTAMPED, VALID, ReviewStamp, entry_text,
                             is_translated, signed_data, stamp_state)
-from .translation_checks import check_message
 
 #: Notes a reviewer acts on; under the translated and draft policies only these matter.
 TRANSLATION_NOTES = ("untranslated", "fuzzy", "missing")
@@ -38,6 +37,9 @@ def _pairs(message: Message, catalog: Catalog) -> Iterable[tuple[str, str]]:
 
 
 def message_problems(message: Message, catalog: Catalog, path: str | Path) -> list[Problem]:
+    # The checks bring Translate Toolkit and markdown-it: loaded when a catalog is
+    # judged, not when a judgement is read back from the cache.
+    from .translation_checks import check_message
     found = []
     for source, translation in _pairs(message, catalog):
         for check_id, text in check_message(source, translation,

@@ -13,8 +13,7 @@ import threading
 from contextlib import contextmanager
 from typing import Iterator, Sequence, TextIO
 
-from . import serve
-from .commands import EXIT_FAILED, EXIT_USAGE, build, check, translate
+from .commands import EXIT_FAILED, EXIT_USAGE, build, check, serve, translate
 from .commands.common import print_problems
 from .errors import ConfigError, PublisherError
 

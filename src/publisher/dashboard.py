@@ -3,29 +3,30 @@
 
 from __future__ import annotations
 
-import gettext
 import dataclasses
+import gettext
 import json
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-from .config import Config
+from .catalog_files import INTERFACE
 from .errors import Problem
-from .readability import Readability
-from .locales import direction, native_name
-from .catalogs import INTERFACE
 from .plan import Plan, StatusRow
-from .render_html import HtmlRenderer
-from .write_dist import DistWriter, ManifestEntry
+
+if TYPE_CHECKING:  # `publisher status` prints a table: no textstat, Jinja or dist/ writer
+    from .config import Config
+    from .readability import Readability
+    from .write_dist import DistWriter, ManifestEntry
 
 COLUMNS = ("locale", "document", "entries", "translated", "fuzzy", "untranslated",
            "reviewed", "failures", "readability", "published")
 #: Readability of each published handout, by (slug, locale).
-Readabilities = Mapping[tuple[str, str], Readability]
+Readabilities = Mapping[tuple[str, str], "Readability"]
 
 
 def readabilities_of(entries: Sequence[ManifestEntry]) -> dict[tuple[str, str], Readability]:
     """The figures the workers measured, as the manifest keeps them."""
+    from .readability import Readability
     return {(e.slug, e.locale): Readability(**e.readability) for e in entries if e.readability}
 
 
@@ -103,6 +104,8 @@ def to_table(rows: Sequence[StatusRow], readability: Readabilities = {}) -> str:
 def write_dashboard(writer: DistWriter, project: Path, config: Config, rows: Sequence[StatusRow],
                     interface: dict[str, gettext.NullTranslations],
                     readability: Readabilities = {}) -> None:
+    from .locales import direction, native_name
+    from .render_html import HtmlRenderer
     locale = config.source_language
     groups = []
     for language in dict.fromkeys(r.locale for r in rows):

@@ -13,15 +13,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Sequence
 
-import jinja2.ext
 from babel.messages.catalog import Catalog
-from babel.messages.extract import DEFAULT_KEYWORDS, extract as babel_extract
 from babel.messages.pofile import read_po
 from babel.util import LOCALTZ
-from jinja2 import TemplateSyntaxError
 
 import publisher
 
+from . import memo
 from .catalog_files import INTERFACE, LOCALES_DIR, TEMPLATES_DIR, catalog_bytes, shown
 from .errors import CatalogError, error
 from .model import Document, segments
@@ -29,7 +27,10 @@ from .write_dist import write_atomic
 
 #: Options for Babel's Jinja extractor; babel.cfg at the project root says the same.
 JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true", "silent": "false"}
-KEYWORDS = DEFAULT_KEYWORDS
+#: Babel's extractors by name ("module:function" is imported by Babel when it is used):
+#: Jinja is loaded only when a template has to be read.
+JINJA_EXTRACTOR = "jinja2.ext:babel_extract"
+PYTHON_EXTRACTOR = "python"
 COMMENT_TAGS = ("Translators:",)
 HEADER_COMMENT = (
     "# Translations template for PROJECT.\n"
@@ -47,11 +48,18 @@ def _package_dir() -> Path:
     return Path(publisher.__file__).resolve().parent
 
 
-def _extract_file(catalog: Catalog, path: Path, location: str, method, options) -> None:
+#: One message as the extractors found it: (msgid, [(file, line)], comments, context);
+#: a plural message's msgid is a tuple of its forms.
+Found = tuple[str | tuple[str, ...], list[tuple[str, int]], list[str], str | None]
+
+
+def _extract_file(path: Path, location: str, method: str, options) -> list[Found]:
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract as babel_extract
+    from jinja2 import TemplateSyntaxError
     with path.open("rb") as fileobj:
         try:
-            found = list(babel_extract(method, fileobj, KEYWORDS, COMMENT_TAGS, options,
-                                       strip_comment_tags=True))
+            found = list(babel_extract(method, fileobj, DEFAULT_KEYWORDS, COMMENT_TAGS,
+                                       options, strip_comment_tags=True))
         except TemplateSyntaxError as exc:
             raise CatalogError(error(location, f"template syntax error: {exc.message}",
                                      line=exc.lineno)) from exc
@@ -59,35 +67,63 @@ def _extract_file(catalog: Catalog, path: Path, location: str, method, options) 
             line = getattr(exc, "lineno", None)
             raise CatalogError(error(location, f"cannot extract messages: {exc}",
                                      line=line)) from exc
-    for lineno, message, comments, context in found:
-        catalog.add(message, None, [(location, lineno)], auto_comments=comments,
-                    context=context)
+    return [(message, [(location, lineno)], comments, context)
+            for lineno, message, comments, context in found]
 
 
-def interface_template(project: Path) -> Catalog:
-    """Interface strings: the project's Jinja templates and the package's Python code."""
-    catalog = _new_template("publisher", "interface")
-    for path in sorted((project / "templates").glob("*.html")):
-        _extract_file(catalog, path, shown(path, project), jinja2.ext.babel_extract,
-                      JINJA_OPTIONS)
+def interface_sources(project: Path) -> list[tuple[Path, str, str, dict | None]]:
+    """Where the interface strings are: (file, location shown, extractor, its options)
+    for the project's Jinja templates, then the package's Python code."""
+    sources = [(path, shown(path, project), JINJA_EXTRACTOR, JINJA_OPTIONS)
+               for path in sorted((project / "templates").glob("*.html"))]
     package = _package_dir()
     for path in sorted(package.glob("*.py")):
         location = shown(path, project.resolve()) if path.is_relative_to(project.resolve()) \
             else path.relative_to(package.parent).as_posix()
-        _extract_file(catalog, path, location, "python", None)
+        sources.append((path, location, PYTHON_EXTRACTOR, None))
+    return sources
+
+
+def interface_messages(project: Path) -> list[Found]:
+    """Every interface message found, in the order found.
+
+    Babel's extractors take about half a second over the templates and the code, so the
+    answer is kept in a slot (`memo`) under the bytes and names of every file read, the
+    package's code and the versions of Babel and Jinja: any edit is a new key.
+    """
+    sources = interface_sources(project)
+    key = memo.digest_of("interface messages", str(project.resolve()), str(_package_dir()),
+                         repr(JINJA_OPTIONS), repr(COMMENT_TAGS),
+                         *(part for path, location, method, _ in sources
+                           for part in (location, method, path.read_bytes())))
+    return memo.remember(project, "interface-messages", key, lambda: [
+        found for path, location, method, options in sources
+        for found in _extract_file(path, location, method, options)])
+
+
+def _template(version: str, found: Sequence[Found]) -> Catalog:
+    catalog = _new_template("publisher", version)
+    for message, locations, comments, context in found:
+        catalog.add(message, None, locations, auto_comments=comments, context=context)
     return catalog
+
+
+def interface_template(project: Path) -> Catalog:
+    """Interface strings: the project's Jinja templates and the package's Python code."""
+    return _template("interface", interface_messages(project))
+
+
+def document_messages(document: Document) -> list[Found]:
+    """One message per segment with text, title first, in reading order (a text that
+    comes back adds its location to the first)."""
+    return [(segment.text, [(document.path, segment.line)], [segment.kind], None)
+            for segment in [document.title, *segments(document.blocks)]
+            if segment.text.strip()]
 
 
 def document_template(document: Document) -> Catalog:
     """One message per distinct segment text, title first, in reading order."""
-    catalog = _new_template("publisher", document.slug)
-    for segment in [document.title, *segments(document.blocks)]:
-        if not segment.text.strip():
-            continue
-        catalog.add(segment.text, None, [(document.path, segment.line)],
-                    auto_comments=[segment.kind])
-    return catalog
-
+    return _template(document.slug, document_messages(document))
 
 
 def _with_creation_date(catalog: Catalog, when: datetime) -> bytes:
@@ -113,23 +149,47 @@ def template_bytes(catalog: Catalog, previous: bytes | None, now: datetime | Non
 def extract(project: Path, documents: Sequence[Document]) -> list[Path]:
     """Write locales/templates/*.pot; return the paths written (unchanged ones are not)."""
     folder = project / LOCALES_DIR / TEMPLATES_DIR
-    wanted = {INTERFACE: interface_template(project)}
+    wanted = {INTERFACE: ("interface", interface_messages(project))}
     for document in documents:
         if document.slug == INTERFACE:
             raise CatalogError(error(document.path, f"the seed name {INTERFACE!r} is reserved "
                                      "for the interface catalog"))
-        wanted[document.slug] = document_template(document)
+        wanted[document.slug] = (document.slug, document_messages(document))
     written = []
-    for name, catalog in sorted(wanted.items()):
+    for name, (version, found) in sorted(wanted.items()):
         path = folder / f"{name}.pot"
         previous = path.read_bytes() if path.exists() else None
-        data = template_bytes(catalog, previous)
+        if previous is not None and _known_unchanged(project, name, version, found, previous):
+            continue
+        data = template_bytes(_template(version, found), previous)
         if data != previous:
             write_atomic(path, data)
             written.append(path)
+        else:
+            _remember_unchanged(project, name, version, found, previous)
     seeds = {p.stem for p in (project / "seeds").glob("*") if p.is_file()}
     for path in sorted(folder.glob("*.pot")):
         if path.stem != INTERFACE and path.stem not in wanted and path.stem not in seeds:
             path.unlink()
     return written
 
+
+# A template whose messages and file are as they were when it was last found unchanged is
+# unchanged: reading it back and writing it again with Babel (tens of milliseconds a
+# template, for every seed) is skipped.  The key is the messages themselves, the file's
+# bytes and the code (`memo`), so any edit to a seed, a template or the program is a miss.
+
+def _unchanged_key(name: str, version: str, found: Sequence[Found], previous: bytes) -> bytes:
+    return memo.digest_of("template unchanged", name, version, repr(list(found)), previous)
+
+
+def _known_unchanged(project: Path, name: str, version: str, found: Sequence[Found],
+                     previous: bytes) -> bool:
+    return memo.recall(project, f"templates/{name}",
+                       _unchanged_key(name, version, found, previous)) == (True, True)
+
+
+def _remember_unchanged(project: Path, name: str, version: str, found: Sequence[Found],
+                        previous: bytes) -> None:
+    memo.store(project, f"templates/{name}", _unchanged_key(name, version, found, previous),
+               True)

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import hashlib
 from functools import lru_cache
-from importlib.metadata import version
+from importlib.util import find_spec
 from pathlib import Path
 
 import publisher
 
 from .catalogs import INTERFACE, catalog_path
 from .config import Config
-from .fonts import FONT_STACK, font_file
 
 
 def _hash_files(paths: list[Path], root: Path) -> str:
@@ -34,11 +33,17 @@ def _hash_files(paths: list[Path], root: Path) -> str:
 @lru_cache(maxsize=1)
 def code_hash() -> str:
     package = Path(publisher.__file__).parent
-    # WeasyPrint's version without importing it (loading Pango costs half a second).
-    return _hash_files([p for p in package.rglob("*.py")], package) + version("weasyprint")
+    # WeasyPrint's version without importing it (loading Pango costs half a second) nor
+    # reading the installed distributions (importlib.metadata, a tenth of what `publisher
+    # status` costs): its __init__.py says VERSION = '70.0'.
+    spec = find_spec("weasyprint")
+    weasyprint = Path(spec.origin).read_bytes() if spec and spec.origin else b"none"
+    return (_hash_files([p for p in package.rglob("*.py")], package)
+            + hashlib.sha256(weasyprint).hexdigest())
 
 
 def fonts_hash() -> str:
+    from .fonts import FONT_STACK, font_file  # fontTools: not for `publisher status`
     digest = hashlib.sha256()
     for family in FONT_STACK:
         path = font_file(family)
@@ -52,6 +57,8 @@ def fonts_hash() -> str:
 def tools_version() -> str:
     """The other libraries whose output is published: liblouis (the braille files, its
     tables included) and textstat (the readability figures)."""
+    from importlib.metadata import version
+
     from .braille_louis import version as liblouis
     try:
         louis = liblouis()

@@ -68,7 +68,7 @@ def plan(project: Path, documents: Sequence[Document], locales: Sequence[str],
     if pool is not None:
         read_catalogs_in_parallel(project, keys, cache, pool, signers)
     for locale in sorted({locale for locale, _ in keys}):
-        _plan_interface(project, locale, signers, result)
+        _plan_interface(project, locale, signers, result, cache)
     for document, locale in pairs:
         if is_source(document, locale):
             result.handouts.append(localize(document, locale, None, policy))
@@ -85,11 +85,12 @@ def project_signers(project: Path) -> Path | None:
     return required_signers(project, config.signed_reviews, config.allowed_signers)
 
 
-def _plan_interface(project: Path, locale: str, signers: Path | None, result: Plan) -> None:
+def _plan_interface(project: Path, locale: str, signers: Path | None, result: Plan,
+                    cache: Cache | None = None) -> None:
     if language(locale) == INTERFACE_LANGUAGE:
         return
     try:
-        status, warnings = interface_status(project, locale, signers)
+        status, warnings = interface_status(project, locale, signers, cache)
     except CatalogError:
         return  # reported by the build's interface stage, which falls back to the source
     result.interfaces[locale] = status

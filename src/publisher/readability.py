@@ -22,8 +22,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textstat.textstat import textstatistics
-
 from .errors import Problem, warning
 from .inline import link_spans, to_plain_text
 from .locales import language
@@ -125,6 +123,7 @@ def readability(handout: LocalizedDocument) -> Readability:
 
 def measure(text: str, locale: str) -> Readability:
     lang = language(locale)
+    from textstat.textstat import textstatistics  # loads Pyphen and the CMU dictionary
     stats = textstatistics()
     stats.set_rounding_points(None)
     if lang in ("en", "es"):

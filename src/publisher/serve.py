@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import unquote, urlsplit
 
-from .commands.build import FORMATS
+from .commands.serve import add_arguments  # the options, declared where the CLI reads them
 from .live_preview import STATE_PATH, LiveState, inject, preview_options, rebuild, watch
 
 #: Pending connections the kernel may queue (the standard library's default is 5,
@@ -184,21 +184,6 @@ def add_parser(commands) -> None:
     command = commands.add_parser("serve", help="preview dist/ on http://127.0.0.1:8000/")
     add_arguments(command)
     command.set_defaults(run=run)
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--project", type=Path, default=Path("."),
-                        help="project folder (default: current folder)")
-    parser.add_argument("--out", type=Path,
-                        help="the built site to serve (default: PROJECT/dist)")
-    parser.add_argument("--port", type=int, default=8000, metavar="N",
-                        help="port on 127.0.0.1 (default 8000; 0 picks a free one)")
-    parser.add_argument("--watch", action="store_true",
-                        help="build first, rebuild when a seed, catalog, template or "
-                             "publisher.toml is saved, and reload the open page")
-    parser.add_argument("--format", action="append", choices=FORMATS, default=[],
-                        help="with --watch: only this format (repeatable; default both; "
-                             "html alone previews fastest)")
 
 
 def run(args: argparse.Namespace, stdout: TextIO) -> int:

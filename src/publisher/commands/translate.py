@@ -20,6 +20,7 @@ from .common import add_locales, add_project, load_project, print_problems
 
 if TYPE_CHECKING:  # the catalogs load inside each command (a command answers sooner)
     from .. import catalogs
+    from ..cache import Cache
 
 
 def add_parser(commands) -> None:
@@ -65,9 +66,17 @@ def _translated_locales(config, documents, chosen: list[str]) -> list[str]:
     return [loc for loc in config.locales if languages != {loc}]
 
 
+def _project_cache(args: argparse.Namespace) -> Cache:
+    """The build's cache of parsed seeds and judged catalogs: keyed by their bytes and
+    (the salt) this program's code, so it is never stale; shared with the build."""
+    from ..cache import project_cache
+    from ..fingerprint import code_hash
+    return project_cache(args.project, code_hash())
+
+
 def run_extract(args: argparse.Namespace, out: TextIO) -> int:
     from .. import catalogs
-    config, loaded = load_project(args)
+    config, loaded = load_project(args, _project_cache(args))
     print_problems(loaded.problems, out)
     written = catalogs.extract(args.project, loaded.documents)
     return _report_written(args, out, written, "template", loaded.failed)
@@ -75,7 +84,7 @@ def run_extract(args: argparse.Namespace, out: TextIO) -> int:
 
 def run_update(args: argparse.Namespace, out: TextIO) -> int:
     from .. import catalogs
-    config, loaded = load_project(args)
+    config, loaded = load_project(args, _project_cache(args))
     print_problems(loaded.problems, out)
     locales = _translated_locales(config, loaded.documents, args.locale)
     catalogs.extract(args.project, loaded.documents)
@@ -93,15 +102,14 @@ def _report_written(args: argparse.Namespace, out: TextIO, written, what: str,
 
 
 def run_status(args: argparse.Namespace, out: TextIO) -> int:
-    from ..cache import key_of, project_cache
+    from ..cache import key_of
     from ..dashboard import interface_rows, to_json, to_table
-    from ..fingerprint import code_hash
     from ..plan import plan
     from ..readability import handout_text, measure
-    # The build's cache of parsed seeds and assessed catalogs (keyed by their bytes
-    # and this program's code, so never stale), and of readability figures: textstat
-    # loads the CMU dictionary (about a second) to count syllables.
-    cache = project_cache(args.project, code_hash())
+    # The build's cache of parsed seeds and judged catalogs, interface catalogs
+    # included, and of readability figures: textstat loads the CMU dictionary (about
+    # a second) to count syllables.
+    cache = _project_cache(args)
     config, loaded = load_project(args, cache)
     locales = args.locale or list(config.locales)
     policy = args.require or config.require
