@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 
 import pdfplumber
@@ -25,14 +24,7 @@ from pdfminer.pdftypes import stream_value
 from pdfminer.psparser import LIT
 from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 
-
-@dataclass(frozen=True)
-class Glyph:
-    text: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
+from .pdf_text import Glyph
 
 
 _TYPE = pikepdf.ObjectType
