@@ -286,9 +286,16 @@ class _Reader:
         x, y = state.line
         widths, default, two_byte = font.widths, font.default_width, font.two_byte
         to_unicode = font.to_unicode
-        upright = b == 0 and c == 0
         height, mb_x0, mb_top = self.height, self.mb_x0, self.mb_top
         glyphs, sizes = self.glyphs, self.sizes
+        # Upright text (b = c = 0, WeasyPrint's): pdfminer's corner sums add exact
+        # zeros, so a glyph's left edge is x·a + e and its top, bottom and size are the
+        # line's; the same floats with a fraction of the operations.
+        upright = b == 0 and c == 0 and mb_x0 == 0 and scaling == 1.0
+        if upright:
+            ey = y * d + f
+            y0, y1 = sorted((d * descent + ey, d * ascent + ey))
+            top, bottom, line_size = (height - y1) + mb_top, (height - y0) + mb_top, y1 - y0
         texts: list[str] = []
         need_charspace = False
         for digits, number in tokens:
@@ -308,28 +315,19 @@ class _Reader:
                 text = to_unicode.get(code)
                 if text is None:
                     text = font.text(code)
-                adv = widths.get(code, default) * size * scaling
-                if upright:
-                    # With b = c = 0 pdfminer's corner sums add exact zeros: the
-                    # same floats with fewer operations.
-                    left = x * a + y * c + e
-                    x0, x1 = left, a * adv + left
-                    ey = x * b + y * d + f
-                    y0, y1 = d * descent + ey, d * ascent + ey
-                else:
-                    x0, y0, x1, y1 = _box(
-                        (a, b, c, d, x * a + y * c + e, x * b + y * d + f),
-                        adv, descent, ascent)
-                if x1 < x0:
-                    x0, x1 = x1, x0
-                if y1 < y0:
-                    y0, y1 = y1, y0
-                if mb_x0 != 0:
-                    x0, x1 = x0 + mb_x0, x1 + mb_x0
-                glyphs.append(Glyph(text, x0, (height - y1) + mb_top, x1,
-                                    (height - y0) + mb_top))
-                sizes.append(y1 - y0)
                 texts.append(text)
+                if upright:
+                    adv = widths.get(code, default) * size  # × scaling 1.0: exact
+                    left = x * a + e
+                    right = a * adv + left
+                    if right < left:
+                        left, right = right, left
+                    glyphs.append(Glyph(text, left, top, right, bottom))
+                    sizes.append(line_size)
+                else:
+                    adv = widths.get(code, default) * size * scaling
+                    self.add(text, _box((a, b, c, d, x * a + y * c + e, x * b + y * d + f),
+                                        adv, descent, ascent))
                 x += adv
                 if code == 32 and wordspace:
                     x += wordspace
@@ -337,6 +335,25 @@ class _Reader:
         state.line = (x, y)
         if self.mcid is not None and texts:
             self.text[self.mcid] = self.text.get(self.mcid, "") + "".join(texts)
+
+    def add(self, text: str, box: tuple[float, float, float, float]) -> None:
+        """A glyph from its box in PDF space (y up), as pdfplumber places it."""
+        x0, y0, x1, y1 = box
+        if self.mb_x0 != 0:
+            x0, x1 = x0 + self.mb_x0, x1 + self.mb_x0
+        self.glyphs.append(Glyph(text, x0, (self.height - y1) + self.mb_top, x1,
+                                 (self.height - y0) + self.mb_top))
+        self.sizes.append(y1 - y0)
+
+
+def _box(m: Matrix, adv: float, descent: float, ascent: float) -> tuple[float, float, float, float]:
+    """pdfminer's ``apply_matrix_rect`` of (0, descent, adv, ascent)."""
+    a, b, c, d, e, f = m
+    xs = (a * 0 + c * descent + e, a * adv + c * descent + e,
+          a * adv + c * ascent + e, a * 0 + c * ascent + e)
+    ys = (b * 0 + d * descent + f, b * adv + d * descent + f,
+          b * adv + d * ascent + f, b * 0 + d * ascent + f)
+    return min(xs), min(ys), max(xs), max(ys)
 
 
 # A TJ array as qpdf writes it back: hex strings and numbers (a literal string, which
@@ -364,16 +381,6 @@ def _shown(array: pikepdf.Array) -> list[tuple[bytes, bytes]]:
         else:
             tokens.append((_string(item).hex().encode(), b""))
     return tokens
-
-
-def _box(m: Matrix, adv: float, descent: float, ascent: float) -> tuple[float, ...]:
-    """pdfminer's ``apply_matrix_rect`` of (0, descent, adv, ascent)."""
-    a, b, c, d, e, f = m
-    xs = (a * 0 + c * descent + e, a * adv + c * descent + e,
-          a * adv + c * ascent + e, a * 0 + c * ascent + e)
-    ys = (b * 0 + d * descent + f, b * adv + d * descent + f,
-          b * adv + d * ascent + f, b * 0 + d * ascent + f)
-    return min(xs), min(ys), max(xs), max(ys)
 
 
 def read_page(page: pikepdf.Page, fonts: FontCache) -> PageText:
