@@ -161,13 +161,15 @@ def _pdfminer_page(plumber, index: int, page: pikepdf.Page, pdf: pikepdf.Pdf) ->
     plumber_page = plumber.pages[index]
     glyphs: list[Glyph] = []
     sizes: list[float] = []
+    mcids: list[int | None] = []
     text: dict[int, str] = {}
     for glyph, size, mcid in page_glyphs(plumber, plumber_page, pdf):
         glyphs.append(glyph)
         sizes.append(size)
+        mcids.append(None if mcid is None else int(mcid))
         if mcid is not None:
             text[int(mcid)] = text.get(int(mcid), "") + glyph.text
-    read = PageText(glyphs, sizes, text, _read_content(page),
+    read = PageText(glyphs, sizes, mcids, text, _read_content(page),
                     (float(plumber_page.width), float(plumber_page.height)))
     plumber_page.close()
     return read

@@ -62,6 +62,7 @@ class PageContent:
 class PageText:
     glyphs: list[Glyph]
     sizes: list[float]                      # per glyph
+    mcids: list[int | None]                 # per glyph, pdfplumber's
     text: dict[int, str]                    # MCID -> its glyphs' text, in order
     content: PageContent                    # of the page's own stream
     size: tuple[float, float]               # width, height (pdfplumber's)
@@ -137,6 +138,7 @@ class _Reader:
         self.height, self.mb_x0, self.mb_top = height, mb_x0, mb_top
         self.glyphs: list[Glyph] = []
         self.sizes: list[float] = []
+        self.mcids: list[int | None] = []
         self.text: dict[int, str] = {}
         self.content = PageContent()
         self.mcid: int | None = None    # pdfplumber's: set by BDC/BMC, cleared by EMC
@@ -333,6 +335,7 @@ class _Reader:
                     x += wordspace
                 need_charspace = True
         state.line = (x, y)
+        self.mcids.extend([self.mcid] * len(texts))
         if self.mcid is not None and texts:
             self.text[self.mcid] = self.text.get(self.mcid, "") + "".join(texts)
 
@@ -401,5 +404,5 @@ def read_page(page: pikepdf.Page, fonts: FontCache) -> PageText:
     reader = _Reader(fonts, bottom - top, x0, top)
     ctm: Matrix = (1, 0, 0, 1, -float(raw[0]), -float(raw[1]))
     reader.run(operations(page), inherited(obj, "/Resources"), ctm, frozenset(), top=True)
-    return PageText(reader.glyphs, reader.sizes, reader.text, reader.content,
+    return PageText(reader.glyphs, reader.sizes, reader.mcids, reader.text, reader.content,
                     (float(x1 - x0), float(bottom - top)))
