@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import struct
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pikepdf
@@ -42,6 +42,10 @@ class FontMetrics:
     #: Composite fonts show "(cid:N)" for a code without text, as pdfminer does; a
     #: simple font would fall back to its encoding, which this reader does not read.
     composite: bool
+    #: A composite font's string (hex digits) -> (text, width) of its glyphs, filled
+    #: as strings are met: a line of text is then a look-up per glyph.
+    hex_glyphs: dict[bytes, tuple[tuple[str, float], ...]] = field(
+        default_factory=dict, compare=False, repr=False)
 
     def text(self, code: int) -> str:
         found = self.to_unicode.get(code)
@@ -50,6 +54,13 @@ class FontMetrics:
         if self.composite:
             return f"(cid:{code})"
         raise NotUnderstood(f"code {code} without ToUnicode in a simple font")
+
+    def hex_glyph(self, digits: bytes) -> tuple[tuple[str, float], ...]:
+        """(text, width) of each two-byte code of a string given as hex digits."""
+        raw = bytes.fromhex(digits.decode())
+        codes = struct.unpack(f">{len(raw) // 2}H", raw[:len(raw) // 2 * 2])
+        return tuple((self.text(code), self.widths.get(code, self.default_width))
+                     for code in codes)
 
 
 def _number(value: object) -> float | int:

@@ -11,6 +11,7 @@ without a file.
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -68,10 +69,14 @@ class PdfDoc:
     #: PDF checked in memory has no file beside it.
     read_twin: bool = True
 
+    @functools.cached_property
+    def _flat(self) -> list[StructElem]:
+        return [node for element in self.structure for node in element.walk()]
+
     @property
     def elements(self) -> Iterator[StructElem]:
-        for element in self.structure:
-            yield from element.walk()
+        """Every element in document order (walked once, for all the checks)."""
+        return iter(self._flat)
 
     def text_of(self, element: StructElem) -> str:
         return "".join(self.text.get(key, "") for key in element.content())

@@ -84,10 +84,13 @@ def _num(value: object) -> float | int:
     raise NotUnderstood(f"operand is not a number: {value!r}")
 
 
-def _floats(operands: list, count: int) -> list[float]:
+def _floats(operands: list, count: int) -> tuple[float, ...]:
     if len(operands) != count:
         raise NotUnderstood(f"{len(operands)} operands where {count} are expected")
-    return [float(_num(value)) for value in operands]
+    try:
+        return tuple(map(float, operands))  # ints and Decimals; qpdf objects refuse
+    except (TypeError, ValueError) as exc:
+        raise NotUnderstood(f"operands are not numbers: {operands!r}") from exc
 
 
 def operations(stream: pikepdf.Object) -> list:
@@ -151,6 +154,7 @@ class _Reader:
             resources = pikepdf.Dictionary()
         font_resources = resources.get("/Font", pikepdf.Dictionary())
         properties = resources.get("/Properties", pikepdf.Dictionary())
+        fonts: dict[str, FontMetrics] = {}  # by resource name: one qpdf look-up each
         state, stack, depth = _TextState(), [], 0
         content = self.content
         for instruction in instructions:
@@ -177,28 +181,35 @@ class _Reader:
                     raise NotUnderstood(f"{name} without a tag")
                 depth += 1
                 props = operands[1] if name == "BDC" else None
+                inline = isinstance(props, pikepdf.Dictionary)
                 # pdfplumber reads an MCID only from a property list written inline.
-                self.mcid = int(props.MCID) if isinstance(props, pikepdf.Dictionary) \
-                    and "/MCID" in props else None
+                self.mcid = int(props.MCID) if inline and "/MCID" in props else None
                 if top and props is not None:
-                    if isinstance(props, pikepdf.Name):
-                        props = properties.get(props)
-                    if isinstance(props, pikepdf.Dictionary) and "/MCID" in props:
-                        content.mcids.append(int(props.MCID))
+                    if inline:
+                        if self.mcid is not None:
+                            content.mcids.append(self.mcid)
+                    elif isinstance(props, pikepdf.Name):
+                        named = properties.get(props)
+                        if isinstance(named, pikepdf.Dictionary) and "/MCID" in named:
+                            content.mcids.append(int(named.MCID))
             elif name == "EMC":
                 depth = max(depth - 1, 0)
                 self.mcid = None
             elif name == "Tf":
                 if len(operands) != 2 or not isinstance(operands[0], pikepdf.Name):
                     raise NotUnderstood("Tf without a font name and a size")
-                font = font_resources.get(operands[0])
+                key = str(operands[0])
+                font = fonts.get(key)
                 if font is None:
-                    raise NotUnderstood(f"font {operands[0]} not in the resources")
-                state.font, state.size = self.fonts.get(font), float(_num(operands[1]))
+                    found = font_resources.get(key)
+                    if found is None:
+                        raise NotUnderstood(f"font {key} not in the resources")
+                    font = fonts[key] = self.fonts.get(found)
+                state.font, state.size = font, float(_num(operands[1]))
             elif name == "Tm":
-                state.matrix, state.line = tuple(_floats(operands, 6)), (0, 0)  # type: ignore[assignment]
+                state.matrix, state.line = _floats(operands, 6), (0, 0)  # type: ignore[assignment]
             elif name == "cm":
-                ctm = mult_matrix(tuple(_floats(operands, 6)), ctm)  # type: ignore[arg-type]
+                ctm = mult_matrix(_floats(operands, 6), ctm)  # type: ignore[arg-type]
             elif name in ("Td", "TD"):
                 tx, ty = _floats(operands, 2)
                 a, b, c, d, e, f = state.matrix
@@ -243,7 +254,7 @@ class _Reader:
             return
         if xobject.objgen in streams:
             return  # a form that draws itself: pdfminer refuses it too
-        matrix = tuple(_floats(list(xobject.get("/Matrix", IDENTITY)), 6))
+        matrix = _floats(list(xobject.get("/Matrix", IDENTITY)), 6)
         own = xobject.get("/Resources")  # pdfminer: a missing or empty one is the page's
         self.run(operations(xobject), own if own else resources,
                  mult_matrix(matrix, ctm), streams | {xobject.objgen}, top=False)  # type: ignore[arg-type]
@@ -260,23 +271,23 @@ class _Reader:
                 raise NotUnderstood('" without three operands')
             state.wordspace, state.charspace = float(_num(operands[0])), float(_num(operands[1]))
             self.next_line(state)
-            tokens = [(_string(operands[2]).hex().encode(), b"")]
+            tokens = [_hex(operands[2])]
         else:
             if len(operands) != 1:
                 raise NotUnderstood(f"{name} without one operand")
             if name == "'":
                 self.next_line(state)
-            tokens = [(_string(operands[0]).hex().encode(), b"")]
+            tokens = [_hex(operands[0])]
         font = state.font
         if font is None:
             return  # pdfminer shows nothing without a font either
         self.render(tokens, font, state, mult_matrix(state.matrix, ctm))
 
-    def render(self, tokens: list[tuple[bytes, bytes]], font: FontMetrics,
-               state: _TextState, matrix: Matrix) -> None:
+    def render(self, tokens: list[bytes], font: FontMetrics, state: _TextState,
+               matrix: Matrix) -> None:
         """pdfminer's ``render_string_horizontal`` and ``LTChar`` box, glyph by glyph,
         with the same operations in the same order (the same floats).  ``tokens`` are
-        (hex digits of a string, b"") or (b"", a number's digits)."""
+        strings as ``<hex digits>`` and numbers, as qpdf writes them (``_shown``)."""
         size = state.size
         scaling = state.scaling * 0.01
         charspace = state.charspace * scaling
@@ -298,19 +309,21 @@ class _Reader:
             ey = y * d + f
             y0, y1 = sorted((d * descent + ey, d * ascent + ey))
             top, bottom, line_size = (height - y1) + mb_top, (height - y0) + mb_top, y1 - y0
+            if font.two_byte and charspace == 0:  # x += 0.0 changes no float: skipped
+                x = self.line(tokens, font, size, dxscale, a, e, top, bottom, line_size, x)
+                state.line = (x, y)
+                return
         texts: list[str] = []
         need_charspace = False
-        for digits, number in tokens:
-            if number:
-                x -= float(number) * dxscale
-                need_charspace = True
+        for token in tokens:
+            if token[0] != 60:  # not "<": a number (or the array's brackets)
+                if token not in (b"[", b"]"):
+                    x -= float(token) * dxscale
+                    need_charspace = True
                 continue
-            if two_byte and len(digits) == 4:  # one glyph: WeasyPrint's usual string
-                codes: tuple[int, ...] | bytes = (int(digits, 16),)
-            else:
-                raw = bytes.fromhex(digits.decode())
-                codes = struct.unpack(f">{len(raw) // 2}H", raw[:len(raw) // 2 * 2]) \
-                    if two_byte else raw
+            raw = bytes.fromhex(token[1:-1].decode())
+            codes = struct.unpack(f">{len(raw) // 2}H", raw[:len(raw) // 2 * 2]) \
+                if two_byte else raw
             for code in codes:
                 if need_charspace:
                     x += charspace
@@ -324,7 +337,7 @@ class _Reader:
                     right = a * adv + left
                     if right < left:
                         left, right = right, left
-                    glyphs.append(Glyph(text, left, top, right, bottom))
+                    glyphs.append(_new(Glyph, (text, left, top, right, bottom)))
                     sizes.append(line_size)
                 else:
                     adv = widths.get(code, default) * size * scaling
@@ -338,6 +351,36 @@ class _Reader:
         self.mcids.extend([self.mcid] * len(texts))
         if self.mcid is not None and texts:
             self.text[self.mcid] = self.text.get(self.mcid, "") + "".join(texts)
+
+    def line(self, tokens: list[bytes], font: FontMetrics, size: float,
+             dxscale: float, a: float, e: float, top: float, bottom: float,
+             line_size: float, x: float) -> float:
+        """``render`` for what WeasyPrint writes (upright, Identity-H, no character
+        spacing), a glyph per dictionary look-up; the same floats.  The new x."""
+        glyphs, cache, new = self.glyphs, font.hex_glyphs, _new
+        texts: list[str] = []
+        for token in tokens:
+            found = cache.get(token)
+            if found is None:
+                if token[0] != 60:  # not "<": a number (or the array's brackets)
+                    if token not in (b"[", b"]"):
+                        x -= float(token) * dxscale
+                    continue
+                found = cache[token] = font.hex_glyph(token[1:-1])
+            for text, width in found:
+                adv = width * size
+                left = x * a + e
+                right = a * adv + left
+                if right < left:
+                    left, right = right, left
+                glyphs.append(new(Glyph, (text, left, top, right, bottom)))
+                texts.append(text)
+                x += adv
+        self.sizes.extend([line_size] * len(texts))
+        self.mcids.extend([self.mcid] * len(texts))
+        if self.mcid is not None and texts:
+            self.text[self.mcid] = self.text.get(self.mcid, "") + "".join(texts)
+        return x
 
     def add(self, text: str, box: tuple[float, float, float, float]) -> None:
         """A glyph from its box in PDF space (y up), as pdfplumber places it."""
@@ -359,10 +402,10 @@ def _box(m: Matrix, adv: float, descent: float, ascent: float) -> tuple[float, f
     return min(xs), min(ys), max(xs), max(ys)
 
 
-# A TJ array as qpdf writes it back: hex strings and numbers (a literal string, which
-# qpdf writes for printable bytes, is read item by item instead).
-_TJ_TOKEN = re.compile(rb"<([0-9A-Fa-f]*)>|([-+.0-9]+)")
-_TJ_OTHER = re.compile(rb"[^\s\[\]<>0-9A-Fa-f+.-]")
+# A TJ array as qpdf writes it back: "[", hex strings, numbers and "]" between spaces
+# (a literal string, which qpdf writes for printable bytes, is read item by item).
+_TJ_OTHER = re.compile(rb"[^ \[\]<>0-9A-Fa-f+.-]")
+_new = tuple.__new__  # a Glyph without the named tuple's Python-level __new__
 
 
 def _string(value: object) -> bytes:
@@ -371,19 +414,18 @@ def _string(value: object) -> bytes:
     return bytes(value)
 
 
-def _shown(array: pikepdf.Array) -> list[tuple[bytes, bytes]]:
-    """A TJ array's strings (as hex digits) and numbers, from qpdf's unparsing of it
-    (one call into qpdf instead of two per glyph)."""
+def _hex(value: object) -> bytes:
+    return b"<" + _string(value).hex().encode() + b">"
+
+
+def _shown(array: pikepdf.Array) -> list[bytes]:
+    """A TJ array's strings (as ``<hex digits>``) and numbers, from qpdf's unparsing
+    of it: one call into qpdf instead of two per glyph."""
     written = array.unparse()
     if _TJ_OTHER.search(written) is None:
-        return _TJ_TOKEN.findall(written)
-    tokens: list[tuple[bytes, bytes]] = []
-    for item in array:
-        if type(item) is int or type(item) is Decimal:
-            tokens.append((b"", str(item).encode()))
-        else:
-            tokens.append((_string(item).hex().encode(), b""))
-    return tokens
+        return written.split()
+    return [str(item).encode() if type(item) is int or type(item) is Decimal
+            else _hex(item) for item in array]
 
 
 def read_page(page: pikepdf.Page, fonts: FontCache) -> PageText:
