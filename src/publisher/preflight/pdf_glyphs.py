@@ -24,7 +24,7 @@ from pdfminer.pdftypes import stream_value
 from pdfminer.psparser import LIT
 from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 
-from .pdf_text import Glyph
+from .pdf_show import Glyph
 
 
 _TYPE = pikepdf.ObjectType
