@@ -271,6 +271,23 @@ def test_what_it_does_not_understand_goes_to_pdfminer(samples: dict[str, bytes],
     doc.pdf.close()
 
 
+def test_what_the_reader_trips_on_goes_to_pdfminer(samples: dict[str, bytes],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """An exception of a malformed file inside the reader (here a KeyError from a
+    font) is not a crash of the check: pdfminer reads the page."""
+    from publisher.preflight import pdf_fonts
+
+    def trip(font):
+        raise KeyError("/W")
+    monkeypatch.setattr(pdf_fonts, "font_metrics", trip)
+    with pytest.raises(NotUnderstood):
+        fast_rows(samples["picture"])
+    doc = read_pdf(Path("x.pdf"), data=samples["picture"])
+    assert [(g.text, g.x0, g.top, g.x1, g.bottom) for g in doc.glyphs[0]] == \
+        [row[:5] for row in plumber_rows(samples["picture"])[0]]
+    doc.pdf.close()
+
+
 def fast_rows_after_first(data: bytes) -> list[list[Row]]:
     fonts = FontCache()
     with pikepdf.open(io.BytesIO(data)) as pdf:

@@ -226,8 +226,10 @@ class FontCache:
         if found is None:
             try:
                 found = font_metrics(font)
-            except NotUnderstood as exc:
-                found = exc
+            except (NotUnderstood, TypeError, ValueError, KeyError, AttributeError,
+                    IndexError, struct.error, pikepdf.PdfError) as exc:
+                found = exc if isinstance(exc, NotUnderstood) else NotUnderstood(
+                    f"font {type(exc).__name__}: {exc}")
             self._fonts[key] = found
         if isinstance(found, NotUnderstood):
             raise found

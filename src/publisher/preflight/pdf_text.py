@@ -19,6 +19,7 @@ keeps the form's until the next ``cm`` or ``Q``).  WeasyPrint writes neither cas
 
 from __future__ import annotations
 
+import struct
 import warnings
 from dataclasses import dataclass, field
 
@@ -203,11 +204,21 @@ class _Reader(PageGlyphs):
         self.run(operations(xobject), own if own else resources,
                  mult_matrix(matrix, ctm), streams | {xobject.objgen}, top=False)  # type: ignore[arg-type]
 
-    # --- glyphs ------------------------------------------------------------------
+# What a malformed file can make the reader trip on (an MCID that is not a number, a
+# /W array of strings...): pdfminer reads such a page, as it did before this reader.
+_TRIPS = (TypeError, ValueError, KeyError, AttributeError, IndexError, struct.error,
+          pikepdf.PdfError)
 
 
 def read_page(page: pikepdf.Page, fonts: FontCache) -> PageText:
     """The glyphs and marked content of one page, or ``NotUnderstood``."""
+    try:
+        return _read_page(page, fonts)
+    except _TRIPS as exc:
+        raise NotUnderstood(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _read_page(page: pikepdf.Page, fonts: FontCache) -> PageText:
     obj = page.obj
     rotate = inherited(obj, "/Rotate")
     if rotate is not None and int(rotate) % 360 != 0:
