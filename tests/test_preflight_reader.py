@@ -175,6 +175,20 @@ def test_double_quote_moves_to_the_next_line_unlike_pdfminer(samples: dict[str, 
     assert plumber_rows(quote)[0][-1][2] == pytest.approx(plumber_rows(quote)[0][-2][2])
 
 
+def test_after_a_form_the_pages_matrix_is_current_again_unlike_pdfminer(
+        samples: dict[str, bytes]) -> None:
+    """A form XObject's ``cm`` ends with the form (PDF 32000, 8.10.1: Do saves and
+    restores the graphics state); pdfminer keeps the form's matrix for what follows."""
+    after = "BT /{F} 20 Tf 1 0 0 1 100 500 Tm {c1} Tj ET"
+    with_form = _with_stream(samples["picture"], "q 2 0 0 2 0 0 cm /Fx Do " + after + " Q",
+                             form=True)
+    without = _with_stream(samples["picture"], "q 2 0 0 2 0 0 cm " + after + " Q")
+    assert fast_rows(with_form)[0][-1 - len(fast_rows(samples["picture"])[0])] == \
+        fast_rows(without)[0][-1]
+    assert plumber_rows(with_form)[0][-1 - len(plumber_rows(samples["picture"])[0])] != \
+        plumber_rows(without)[0][-1]
+
+
 def _simple_font_pdf() -> bytes:
     """A page in a simple (one byte a code) Type1 font with /Widths and ToUnicode."""
     pdf = pikepdf.new()
