@@ -76,7 +76,7 @@ def preflight(handout: LocalizedDocument, html: str | None, pdf: bytes | None, *
     is checked without its web page as a twin (``read_twin=False``): the web page
     is not the HTML it was laid out from, and the build checked it so before.
     """
-    from .preflight import check_html, check_pdf  # pikepdf, pdfplumber: workers only
+    from .preflight import check_html, check_pdf  # pikepdf: workers only
     found: list[Problem] = []
     for kind, content in (("PDF", pdf), ("HTML", html)):
         if content is None:

@@ -123,6 +123,11 @@ class RenderTimeout(BaseException):
 
 
 def _alarm(signum, frame) -> None:
+    # Where the alarm lands, Python may swallow the exception: in a finalizer the
+    # garbage collector runs (WeasyPrint's FontConfiguration.__del__ did) or a C
+    # library's callback.  The alarm comes again until one is raised where it counts;
+    # render_job clears it.
+    signal.setitimer(signal.ITIMER_REAL, 0.05)
     raise RenderTimeout
 
 
@@ -137,6 +142,7 @@ def render_job(job: RenderJob) -> RenderedHandout:
     try:
         return _render(job)
     except RenderTimeout:
+        signal.setitimer(signal.ITIMER_REAL, 0)  # before the repeated alarm comes
         return failed_job(job, f"rendering the {job.handout.locale} handout took longer than "
                           f"{seconds} s (limits.render_seconds in publisher.toml): stopped")
     finally:

@@ -1,20 +1,19 @@
-"""Every glyph of a page, as pdfplumber's ``page.chars`` gives it, at a third of the cost.
+"""Every glyph of a page as pdfplumber's ``page.chars`` gives it, read by pdfminer: the
+preflight's reader for a page its own (``pdf_text``) does not understand.
 
-pdfplumber runs pdfminer's interpreter and then turns each glyph into a dict of all
-its attributes; most of the remaining time is pdfminer tokenizing the content stream
-in Python.  Here pdfminer's own interpreter and device still do everything that
-decides a glyph's text, size, box and marked-content ID (fonts, ToUnicode maps, text
-state, matrices, form XObjects), but the operators come from pikepdf's content-stream
-parser (qpdf, in C++), converted to the values pdfminer's tokenizer would have made.
-A stream pikepdf cannot give or parse cleanly, or one with an inline image, is left
-to pdfminer.
+pdfminer's own interpreter and device do everything that decides a glyph's text,
+size, box and marked-content ID (fonts, ToUnicode maps, text state, matrices, form
+XObjects), but the operators come from pikepdf's content-stream parser (qpdf, in
+C++), converted to the values pdfminer's tokenizer would have made, and the glyphs
+are read from pdfminer's layout objects instead of pdfplumber's dicts.  A stream
+pikepdf cannot give or parse cleanly, or one with an inline image, is left to
+pdfminer's tokenizer.
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 
 import pdfplumber
@@ -25,14 +24,7 @@ from pdfminer.pdftypes import stream_value
 from pdfminer.psparser import LIT
 from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 
-
-@dataclass(frozen=True)
-class Glyph:
-    text: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
+from .pdf_show import Glyph
 
 
 _TYPE = pikepdf.ObjectType

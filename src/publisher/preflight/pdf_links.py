@@ -99,9 +99,10 @@ def check_id_tree(doc: PdfDoc) -> list[Problem]:
 def check_print_margin(doc: PdfDoc) -> list[Problem]:
     """No glyph within half an inch of the paper edge."""
     problems = []
+    limit = EDGE_PT - 0.01
     for number, (glyphs, (width, height)) in enumerate(zip(doc.glyphs, doc.page_sizes), 1):
-        near = [g for g in glyphs if g.text.strip() and min(
-            g.x0, g.top, width - g.x1, height - g.bottom) < EDGE_PT - 0.01]
+        near = [g for g in glyphs if (g.x0 < limit or g.top < limit or width - g.x1 < limit
+                                      or height - g.bottom < limit) and g.text.strip()]
         if near:
             problems.append(doc.problem(
                 "print-margin", f"page {number}: {len(near)} glyph(s) closer than 0.5 in "

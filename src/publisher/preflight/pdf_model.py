@@ -1,28 +1,31 @@
 """A built PDF read once into the small model the preflight checks share.
 
 pikepdf reads the structure tree (with marked-content references on any page, in
-the order of each element's kids), pdfplumber's pdfminer layout the text of each
-marked-content sequence, decoded through the fonts' ToUnicode maps, and the glyphs'
-sizes and positions (``pdf_glyphs``: pdfplumber's ``page.chars``, read faster).  A
-PDF in memory is read without a file.
+the order of each element's kids) and, in one pass of its content-stream parser per
+page, the text of each marked-content sequence decoded through the fonts' ToUnicode
+maps, the glyphs' sizes and positions, and the marked content itself
+(``pdf_text``).  A page that reader does not understand is read by pdfminer through
+pdfplumber (``pdf_glyphs``), which gives the same glyphs.  A PDF in memory is read
+without a file.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pdfplumber
 import pikepdf
 
 from ..errors import Problem, error
-from .pdf_glyphs import Glyph, page_glyphs
-
-TEXT_OPERATORS = frozenset({"Tj", "TJ", "'", '"'})
+from .pdf_fonts import FontCache, NotUnderstood
+from .pdf_text import TEXT_OPERATORS, Glyph, PageContent, PageText, read_page
 
 ObjId = tuple[int, int]
+
+__all__ = ["Glyph", "PageContent", "PdfDoc", "StructElem", "read_pdf"]
 
 
 # --- PDF model -------------------------------------------------------------------
@@ -52,12 +55,6 @@ class StructElem:
 
 
 @dataclass
-class PageContent:
-    unmarked_text: int = 0          # text-showing operators outside BDC/BMC
-    mcids: list[int] = field(default_factory=list)
-
-
-@dataclass
 class PdfDoc:
     path: Path
     pdf: pikepdf.Pdf
@@ -72,10 +69,14 @@ class PdfDoc:
     #: PDF checked in memory has no file beside it.
     read_twin: bool = True
 
+    @functools.cached_property
+    def _flat(self) -> list[StructElem]:
+        return [node for element in self.structure for node in element.walk()]
+
     @property
     def elements(self) -> Iterator[StructElem]:
-        for element in self.structure:
-            yield from element.walk()
+        """Every element in document order (walked once, for all the checks)."""
+        return iter(self._flat)
 
     def text_of(self, element: StructElem) -> str:
         return "".join(self.text.get(key, "") for key in element.content())
@@ -158,28 +159,52 @@ def _read_content(page: pikepdf.Page) -> PageContent:
     return content
 
 
+def _pdfminer_page(plumber, index: int, page: pikepdf.Page, pdf: pikepdf.Pdf) -> PageText:
+    """A page as pdfminer reads it (through pdfplumber), for what ``pdf_text`` does
+    not understand."""
+    from .pdf_glyphs import page_glyphs  # pdfminer: only for such pages
+    plumber_page = plumber.pages[index]
+    glyphs: list[Glyph] = []
+    sizes: list[float] = []
+    mcids: list[int | None] = []
+    text: dict[int, str] = {}
+    for glyph, size, mcid in page_glyphs(plumber, plumber_page, pdf):
+        glyphs.append(glyph)
+        sizes.append(size)
+        mcids.append(None if mcid is None else int(mcid))
+        if mcid is not None:
+            text[int(mcid)] = text.get(int(mcid), "") + glyph.text
+    read = PageText(glyphs, sizes, mcids, text, _read_content(page),
+                    (float(plumber_page.width), float(plumber_page.height)))
+    plumber_page.close()
+    return read
+
+
 def read_pdf(path: Path, *, min_text_pt: float = 18.0, data: bytes | None = None,
              read_twin: bool = True) -> PdfDoc:
-    """Read what the checks need from a PDF (pikepdf for structure, pdfminer through
-    pdfplumber for text decoded through the fonts' ToUnicode maps and glyph sizes);
-    from ``data`` when given (``path`` then only names it in problems)."""
+    """Read what the checks need from a PDF (pikepdf for structure, text, glyphs and
+    marked content; pdfminer for a page pikepdf's reader does not understand); from
+    ``data`` when given (``path`` then only names it in problems)."""
     pdf = pikepdf.open(io.BytesIO(data) if data is not None else path)
     page_index = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
-    text: dict[tuple[int, int], str] = {}
-    sizes: list[list[float]] = []
-    glyphs: list[list[Glyph]] = []
-    page_sizes: list[tuple[float, float]] = []
-    with pdfplumber.open(io.BytesIO(data) if data is not None else path) as plumber:
-        for index, page in enumerate(plumber.pages):
-            chars = list(page_glyphs(plumber, page, pdf))
-            sizes.append([size for _, size, _ in chars])
-            glyphs.append([glyph for glyph, _, _ in chars])
-            page_sizes.append((float(page.width), float(page.height)))
-            for glyph, _, mcid in chars:
-                if mcid is not None:
-                    key = (index, int(mcid))
-                    text[key] = text.get(key, "") + glyph.text
-            page.close()
+    fonts = FontCache()
+    plumber = None
+    pages: list[PageText] = []
+    try:
+        for index, page in enumerate(pdf.pages):
+            try:
+                pages.append(read_page(page, fonts))
+            except NotUnderstood:
+                if plumber is None:
+                    import pdfplumber
+                    plumber = pdfplumber.open(io.BytesIO(data) if data is not None else path)
+                pages.append(_pdfminer_page(plumber, index, page, pdf))
+    finally:
+        if plumber is not None:
+            plumber.close()
+    text = {(index, mcid): value for index, page in enumerate(pages)
+            for mcid, value in page.text.items()}
     return PdfDoc(path, pdf, min_text_pt, _read_structure(pdf, page_index),
-                  [_read_content(page) for page in pdf.pages], text, sizes, glyphs,
-                  page_sizes, read_twin)
+                  [page.content for page in pages], text, [page.sizes for page in pages],
+                  [page.glyphs for page in pages], [page.size for page in pages],
+                  read_twin)
