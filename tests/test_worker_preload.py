@@ -24,7 +24,8 @@ PROBE = textwrap.dedent("""
 
     def probe():
         from textstat.backend.utils._get_cmudict import get_cmudict
-        return {"modules": sorted(m for m in ("weasyprint", "pikepdf", "pdfminer", "louis",
+        from publisher.fonts import coverage
+        return {"font_coverage": coverage.cache_info().currsize,"modules": sorted(m for m in ("weasyprint", "pikepdf", "pdfminer", "louis",
                                               "cmudict") if m in sys.modules),
                 "cmudict_loaded": get_cmudict.cache_info().currsize,
                 "cpu_s": resource.getrusage(resource.RUSAGE_SELF).ru_utime}
@@ -50,6 +51,7 @@ def test_a_worker_starts_with_the_libraries_and_the_english_dictionary_loaded(
     state = worker_state(tmp_path, '[project]\nlocales = ["en"]\n')
     assert state["modules"] == ["cmudict", "louis", "pdfminer", "pikepdf", "weasyprint"]
     assert state["cmudict_loaded"] == 1
+    assert state["font_coverage"] == 1
     # Loading them takes a worker ~1.5 CPU s; forked warm, it has used almost none.
     assert state["cpu_s"] < 0.3, state
 

@@ -6,15 +6,14 @@ starts with, without paying for it again (the pages are shared until written).
 Measured on the clinic corpus (benchmarks/README.md, section 3), each worker spent,
 before its first handout was done: ~0.6 CPU s importing WeasyPrint, pikepdf,
 pdfminer, Babel, Jinja…; ~1 s on its first English handout loading the CMU
-pronouncing dictionary (textstat's syllable counts, readability.py).  With two
-workers, and a fresh pool every ``HANDOUTS_PER_WORKER`` handouts, all of it was paid
-again each time.
+pronouncing dictionary (textstat's syllable counts, readability.py); ~0.2 s reading
+the character maps of the font stack (fonts.coverage).  With two workers, and a
+fresh pool every ``HANDOUTS_PER_WORKER`` handouts, all of it was paid again each time.
 
 Only what does not depend on the project is loaded here (no templates, no catalogs):
-in a long-lived process (``serve --watch``) one fork server serves every build.  Nor
-the font stack's coverage (fonts.py, ~0.2 s a worker): it runs ``fc-match``, and the
-fork server starts no process of its own; and a font installed while ``serve``
-runs must be seen by the next build.  Nothing here may stop the fork server: a
+in a long-lived process (``serve --watch``) one fork server serves every build.  A
+font coverage with a family missing is not kept, so that installing the package the
+error names is seen by the next build.  Nothing here may stop the fork server: a
 warm-up that fails is left to the worker, which pays for it, and reports what is
 wrong, as it did before.
 """
@@ -73,7 +72,7 @@ def warm_up(languages: Iterable[str], build: int | None = None) -> list[str]:
     failed = []
     try:
         for name, step in (("WeasyPrint", _weasyprint), ("checks", _checks),
-                           ("liblouis", _louis),
+                           ("fonts", _fonts), ("liblouis", _louis),
                            *((f"readability {lang}", _readability(lang))
                              for lang in languages)):
             try:
@@ -100,6 +99,13 @@ def _weasyprint() -> None:
 
 def _checks() -> None:
     from . import preflight, render_handout, workers  # noqa: F401
+
+
+def _fonts() -> None:
+    from .fonts import coverage, font_file
+    if coverage().missing:  # the worker looks again: the package may be installed by then
+        coverage.cache_clear()
+        font_file.cache_clear()
 
 
 def _louis() -> None:
