@@ -22,8 +22,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textstat.textstat import textstatistics
-
 from .errors import Problem, warning
 from .inline import link_spans, to_plain_text
 from .locales import language
@@ -124,6 +122,8 @@ def readability(handout: LocalizedDocument) -> Readability:
 
 
 def measure(text: str, locale: str) -> Readability:
+    # Imported here: the build's main process never measures (its workers do).
+    from textstat.textstat import textstatistics
     lang = language(locale)
     stats = textstatistics()
     stats.set_rounding_points(None)

@@ -98,6 +98,9 @@ def _weasyprint() -> None:
 
 
 def _checks() -> None:
+    import segno  # noqa: F401
+    import textstat.textstat  # noqa: F401
+
     from . import preflight, render_handout, workers  # noqa: F401
 
 
