@@ -39,9 +39,9 @@ WARM_UP_TEXTS = {"en": "Your care team can help."}
 
 @contextmanager
 def preloading(locales: Iterable[str]) -> Iterator[None]:
-    """A fork server started inside this block loads this module (and so warms the
-    workers' libraries) before it forks the first worker; one already running is
-    left as it is."""
+    """A fork server started inside this block imports `WARM_UP_MODULE` (which runs
+    `warm_up` for the languages of ``locales``) before it forks the first worker; one
+    already running is left as it is."""
     from .locales import language
     languages = sorted({language(locale) for locale in locales} & set(WARM_UP_TEXTS))
     multiprocessing.set_forkserver_preload(["__main__", WARM_UP_MODULE])
