@@ -72,6 +72,25 @@ def parent_of(pid: int) -> int:
     return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
 
 
+def workers_of(build: int, tag: str) -> list[int]:
+    """The build's workers: processes forked by its fork server (not the short-lived
+    tools, such as gcc, that the fork server runs while it loads WeasyPrint)."""
+    def parent(pid: int) -> int | None:
+        try:
+            return parent_of(pid)
+        except OSError:
+            return None
+
+    def forked(pid: int) -> bool:
+        try:
+            return b"multiprocessing.forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            return False
+
+    servers = {pid for pid in tagged(tag) if parent(pid) == build and forked(pid)}
+    return [pid for pid in tagged(tag) if parent(pid) in servers and forked(pid)]
+
+
 def wait_until_gone(tag: str, seconds: float = 5.0) -> list[int]:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -163,11 +182,9 @@ def test_a_killed_worker_costs_nothing(tmp_path: Path) -> None:
     victim = None
     deadline = time.monotonic() + 30
     while victim is None and time.monotonic() < deadline:
-        workers = [pid for pid in tagged(tag) if pid != process.pid
-                   and parent_of(pid) != process.pid]
-        if workers:
+        if workers_of(process.pid, tag):
             time.sleep(1.0)  # let it take a handout
-            victim = workers[0]
+            victim = next(iter(workers_of(process.pid, tag)), None)
         time.sleep(0.05)
     assert victim is not None, "no worker seen"
     os.kill(victim, signal.SIGKILL)

@@ -45,7 +45,7 @@ from .braille_layout import (CELL_5, CELL_7, CENTERED, PARAGRAPH, BlankLine, Cel
 from .braille_tables import (DEFAULT_TABLES, BrailleSettings, braille_settings,  # noqa: F401
                              layout_for, table_for)
 from .errors import Problem, warning
-from .inline import drop_unsafe_links, markdown
+from .inline import drop_unsafe_links, is_safe_target, parse_inline
 from .locales import babel_locale
 from .model import (Block, Card, Heading, ListBlock, LocalizedDocument, Paragraph, Quote,
                     Segment, Table)
@@ -83,26 +83,29 @@ def inline_runs(text: str) -> list[Run]:
     runs: list[Run] = []
     bold = 0
     href = None
-    for parent in markdown().parseInline(drop_unsafe_links(text)):
-        for token in parent.children or []:
-            kind = token.type
-            if kind in ("strong_open", "em_open"):
-                bold += 1
-            elif kind in ("strong_close", "em_close"):
-                bold -= 1
-            elif kind in ("text", "code_inline"):
-                runs.append(Run(token.content, bold > 0))
-            elif kind in ("softbreak", "hardbreak"):
-                runs.append(Run(" "))
-            elif kind == "image":
-                runs.append(Run(token.content))
-            elif kind == "link_open":
-                href = str(token.attrGet("href") or "")
-            elif kind == "link_close":
-                address = _written_address(href or "")
-                if address:
-                    runs += [Run(" ("), Run(address, address=True), Run(")")]
-                href = None
+    parsed = parse_inline(text)
+    if any(s.token.type == "link_open" and not is_safe_target(s.token.attrGet("href") or "")
+           for s in parsed.spans):
+        parsed = parse_inline(drop_unsafe_links(text))
+    for token in parsed.tokens:
+        kind = token.type
+        if kind in ("strong_open", "em_open"):
+            bold += 1
+        elif kind in ("strong_close", "em_close"):
+            bold -= 1
+        elif kind in ("text", "code_inline"):
+            runs.append(Run(token.content, bold > 0))
+        elif kind in ("softbreak", "hardbreak"):
+            runs.append(Run(" "))
+        elif kind == "image":
+            runs.append(Run(token.content))
+        elif kind == "link_open":
+            href = str(token.attrGet("href") or "")
+        elif kind == "link_close":
+            address = _written_address(href or "")
+            if address:
+                runs += [Run(" ("), Run(address, address=True), Run(")")]
+            href = None
     return runs
 
 
@@ -171,12 +174,15 @@ class Translator:
 
 def _breaks(text: str, translated: lou.Translated, spans: list[tuple[int, int]]) -> list[bool]:
     """Where an address may be divided: after a slash, before a dot."""
-    result = []
-    for index, source in enumerate(translated.sources):
-        inside = any(start < source < end for start, end in spans)
-        new_char = index > 0 and translated.sources[index - 1] != source
-        result.append(inside and new_char and (text[source - 1] == "/" or text[source] == "."))
-    return result
+    sources = translated.sources
+    if not spans:
+        return [False] * len(sources)
+    inside = bytearray(len(text) + 1)  # strictly inside an address, by text index
+    for start, end in spans:
+        inside[start + 1:end] = b"\1" * max(0, end - start - 1)
+    return [bool(inside[source]) and index > 0 and sources[index - 1] != source
+            and (text[source - 1] == "/" or text[source] == ".")
+            for index, source in enumerate(sources)]
 
 
 # --- the handout as units --------------------------------------------------------------

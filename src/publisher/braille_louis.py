@@ -92,9 +92,13 @@ def translate(text: str, table: str, typeform: list[int] | None = None) -> Trans
     if not text:
         return Translated((), ())
     module = louis()
+    # A tuple, not a list: the binding copies a list back from a buffer twelve times
+    # the text's length (liblouis' output size), which doubled the time of a handout's
+    # braille; we never read it back.
+    forms = tuple(typeform) if typeform and any(typeform) else None
     with _lock:  # liblouis keeps global state; one translation at a time per process
         braille, sources, _, _ = module.translate(
-            [table], text, typeform=typeform,
+            [table], text, typeform=forms,
             mode=module.dotsIO | module.noUndefined)
     cells = tuple(ord(c) & 0x3F for c in braille)
     return Translated(cells, tuple(sources[: len(cells)]))

@@ -94,12 +94,25 @@ def _recording(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInli
     return recorded
 
 
-def link_spans(text: str, references: dict | None = None) -> list[LinkSpan]:
-    """Every link and image of ``text`` with its place (nested ones first)."""
+@dataclass(frozen=True)
+class ParsedInline:
+    """One parse of a segment's text: its inline tokens and its links and pictures."""
+    text: str
+    tokens: list[Token]
+    spans: list[LinkSpan]
+
+
+def parse_inline(text: str, references: dict | None = None) -> ParsedInline:
+    """``text`` parsed once, with the places of its links and pictures recorded."""
     text = _NEWLINES.sub("\n", text).replace("\0", "\ufffd")  # as markdown-it reads it
     env: dict = {_RECORD: [], _SOURCE: text, "references": dict(references or {})}
-    markdown().parseInline(text, env)
-    return env[_RECORD]
+    tokens = markdown().parseInline(text, env)
+    return ParsedInline(text, tokens[0].children or [] if tokens else [], env[_RECORD])
+
+
+def link_spans(text: str, references: dict | None = None) -> list[LinkSpan]:
+    """Every link and image of ``text`` with its place (nested ones first)."""
+    return parse_inline(text, references).spans
 
 
 def resolve(href: str, base: str) -> str:
@@ -133,10 +146,16 @@ def normalize_links(text: str, references: dict, base: str,
     names the heading they point at or None, and a link to no heading keeps only its
     text (noted).  Only the destination part of a link is rewritten.
     """
+    return normalize_parsed(parse_inline(text, references), base, anchor)
+
+
+def normalize_parsed(parsed: ParsedInline, base: str,
+                     anchor: Callable[[str], str | None]) -> tuple[str, list[str]]:
+    """`normalize_links` of a text already parsed (with its references)."""
     notes: list[str] = []
     edits: list[tuple[int, int, str]] = []
-    text = _NEWLINES.sub("\n", text).replace("\0", "\ufffd")
-    for span in link_spans(text, references):
+    text = parsed.text
+    for span in parsed.spans:
         attr = "src" if span.token.type == "image" else "href"
         read = href = span.token.attrGet(attr) or ""
         title = span.token.attrGet("title")
@@ -195,8 +214,13 @@ def _inline_tokens(text: str) -> list[Token]:
 
 def unsafe_content(text: str) -> list[str]:
     """What in this text is removed as unsafe, described for a report."""
+    return unsafe_in(_inline_tokens(text))
+
+
+def unsafe_in(tokens: list[Token]) -> list[str]:
+    """`unsafe_content` of a text's inline tokens."""
     found = []
-    for token in _inline_tokens(text):
+    for token in tokens:
         if token.type == "link_open" and not is_safe_target(token.attrGet("href") or ""):
             found.append(f"link to {token.attrGet('href')!r}")
         elif token.type == "html_inline":

@@ -122,6 +122,8 @@ def readability(handout: LocalizedDocument) -> Readability:
 
 
 def measure(text: str, locale: str) -> Readability:
+    # Imported here: the build's main process never measures (its workers do).
+    from textstat.textstat import textstatistics
     lang = language(locale)
     from textstat.textstat import textstatistics  # loads Pyphen and the CMU dictionary
     stats = textstatistics()

@@ -17,8 +17,6 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-import segno
-
 from .catalog_files import limit_catalog_size
 from .catalogs import interface_policy, load_interface
 from .config import Config
@@ -209,6 +207,7 @@ def qr_data_uri(address: str) -> str:
     handout or a rebuild in a long-lived worker, gets the same string at once)."""
     if not address:
         return ""
+    import segno  # workers only (the fork server loads it: worker_preload.py)
     svg = segno.make(address, error="m").svg_data_uri(scale=4, border=2, dark="#000",
                                                        light="#fff", xmldecl=False)
     return svg

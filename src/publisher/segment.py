@@ -21,7 +21,7 @@ from urllib.parse import urljoin
 from markdown_it.token import Token
 
 from .errors import Problem, warning
-from .inline import link_spans, markdown, normalize_links, unsafe_content
+from .inline import markdown, normalize_parsed, parse_inline, unsafe_in
 from .model import (Block, Card, CodeBlock, Figure, Heading, ListBlock, ListItem, Paragraph,
                     Quote, Rule, Segment, Table, map_segments)
 from .outline import anchor_finder, repair_headings as _repair_headings, with_anchors
@@ -210,12 +210,17 @@ def _finish_segments(blocks: tuple[Block, ...], references: dict, base_url: str,
     anchor = anchor_finder(blocks)
 
     def finish(segment: Segment) -> Segment:
-        text, notes = normalize_links(segment.text, references, base_url, anchor)
+        parsed = parse_inline(segment.text, references)
+        text, notes = normalize_parsed(parsed, base_url, anchor)
         for note in notes:
             problems.append(warning(path, note, line=segment.line))
-        for what in unsafe_content(text):
+        # The checks read the text as written now.  Unchanged, it reads as it did
+        # with the references: a reference that matched would have been rewritten.
+        if text != parsed.text:
+            parsed = parse_inline(text)
+        for what in unsafe_in(parsed.tokens):
             problems.append(warning(path, f"unsafe {what} removed", line=segment.line))
-        for span in link_spans(text):
+        for span in parsed.spans:
             if span.token.type == "image" and is_local_picture(span.token.attrGet("src") or ""):
                 problems.append(warning(
                     path, "a picture inside a sentence is shown as its description: "
