@@ -28,6 +28,7 @@ from .model import LocalizedDocument
 from .readability import Readability
 from .render_extras import render_extras
 from .render_html import Alternate, HtmlRenderer, PdfLink
+from .worker_preload import freeze_heap
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ def start_worker(project: Path, config: Config) -> None:
     _worker["html"] = HtmlRenderer(project / "templates", config)
     _worker["pdf"] = PdfRenderer([project / "templates", project / "seeds" / "assets"])
     _worker["interface"] = {}
+    freeze_heap()    # the renderers and templates too, for the life of the worker
 
 
 def worker_started_for(project: Path, config: Config) -> bool:
