@@ -288,6 +288,8 @@ def test_built_handouts_read_right(tmp_path: Path) -> None:
           - the dose
         - See [the clinic's guide to medicines and safe storage at home](https://example.org/clinic/guide)
         - Read [about recurrence](https://example.org/care/breast-cancer-survivorship-and-recurrence-after-treatment-at-home)
+
+        Read more at https://example.org/care/medicines-at-home-after-treatment-and-surgery-and-radiation-therapy today.
         """)}, config='[project]\nlocales = ["en", "ar", "zh-Hans"]\n')
     assert run_cli("update", "--project", str(project)).status == 0
     for locale in ("ar", "zh-Hans"):

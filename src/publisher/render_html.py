@@ -8,6 +8,7 @@ the PDF (it links ``print.css``), ``medium="web"`` is the self-contained handout
 from __future__ import annotations
 
 import gettext
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,21 @@ def page_css(config: Config, translations: gettext.NullTranslations, dir_: str) 
     )
 
 
+# A link or isolated run whose whole text is a web address: no space, and a dot,
+# slash or @ in it.
+_ADDRESS = re.compile(r"(<(a|bdi)\b[^>]*>)([^<\s]*[./@][^<\s]*)(</\2>)")
+
+
+def keep_address_hyphens(page: str) -> str:
+    """On paper a web address breaks before a "-", never just after it: a line that
+    ends in "-" reads as a hyphenated word, to text extractors and to people, and the
+    hyphen is dropped ("breast-cancer-" + "survivorship" copied as
+    "breast-cancersurvivorship"); a line that starts with "-" shows it belongs to the
+    address.  A zero-width space before each "-" and a word joiner after it; both are
+    invisible and extract as nothing."""
+    return _ADDRESS.sub(lambda m: m[1] + m[3].replace("-", "\u200b-\u2060") + m[4], page)
+
+
 class HtmlRenderer:
     """Jinja environment over the project's templates; one per process."""
 
@@ -130,10 +146,11 @@ class HtmlRenderer:
         dir_ = direction(locale)
         try:
             template = self.env.get_template(name)
-            return template.render(lang=locale, dir=dir_, web_css=self.web_css,
+            page = template.render(lang=locale, dir=dir_, web_css=self.web_css,
                                    favicon="" if root is None else root + FAVICON,
                                    size_css=Markup(page_css(self.config, translations, dir_)),
                                    **context)
+            return keep_address_hyphens(page) if context.get("medium") == "print" else page
         except TemplateSyntaxError as exc:
             raise RenderError(error(f"templates/{exc.name or name}", exc.message or str(exc),
                                     line=exc.lineno)) from exc
