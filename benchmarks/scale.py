@@ -62,9 +62,13 @@ def measured(argv: list[str], project: Path) -> dict:
     return {"wall": wall, **result}
 
 
-def local_build(project: Path, jobs: int) -> dict:
-    return measured([str(CHILD), "build", "--project", str(project), "--jobs", str(jobs)],
-                    project)
+def format_flags(formats: list[str]) -> list[str]:
+    return [flag for name in formats for flag in ("--format", name)]
+
+
+def local_build(project: Path, jobs: int, formats: list[str]) -> dict:
+    return measured([str(CHILD), "build", "--project", str(project), "--jobs", str(jobs),
+                     *format_flags(formats)], project)
 
 
 def dask_build(project: Path, workers: int) -> dict:
@@ -72,13 +76,14 @@ def dask_build(project: Path, workers: int) -> dict:
                     project)
 
 
-def command_line_build(project: Path, jobs: int) -> float:
+def command_line_build(project: Path, jobs: int, formats: list[str]) -> float:
     """Wall seconds of ``publisher build`` as a user types it (interpreter start included)."""
     publisher = Path(sys.executable).parent / "publisher"
     env = {**os.environ, "XDG_CACHE_HOME": str(project / ".cache-home")}
     started = time.perf_counter()
     done = subprocess.run([str(publisher), "build", "--project", str(project),
-                           "--jobs", str(jobs)], env=env, capture_output=True, text=True)
+                           "--jobs", str(jobs), *format_flags(formats)], env=env,
+                          capture_output=True, text=True)
     wall = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(f"publisher build failed:\n{done.stdout}\n{done.stderr}")
@@ -137,7 +142,7 @@ def generate(args: argparse.Namespace, source: Path) -> dict:
 
 def cold(args: argparse.Namespace, source: Path, project: Path) -> dict:
     corpus.copy_project(source, project)
-    run = local_build(project, args.jobs)
+    run = local_build(project, args.jobs, args.format)
     check(run["failed"] == 0, f"cold build: {run['failed']} failed: {run['errors']}")
     check(run["handouts"] == args.seeds * len(LOCALES),
           f"cold build published {run['handouts']} handouts, not {args.seeds * len(LOCALES)}")
@@ -146,8 +151,8 @@ def cold(args: argparse.Namespace, source: Path, project: Path) -> dict:
 
 def noop(args: argparse.Namespace, project: Path) -> dict:
     before = manifest_records(project)
-    walls = [command_line_build(project, args.jobs) for _ in range(args.repeat)]
-    run = local_build(project, args.jobs)
+    walls = [command_line_build(project, args.jobs, args.format) for _ in range(args.repeat)]
+    run = local_build(project, args.jobs, args.format)
     check(run["rerendered"] == 0, f"no-op rebuild rendered {run['rerendered']} handouts")
     check(changed_entries(before, manifest_records(project)) == set(),
           "no-op rebuild changed the manifest")
@@ -159,7 +164,7 @@ def edit(args: argparse.Namespace, project: Path, slugs: list[str]) -> dict:
     slug = slugs[len(slugs) // 2]
     before = manifest_records(project)
     msgid = corpus.edit_catalog_entry(project, EDITED_LOCALE, slug)
-    run = local_build(project, args.jobs)
+    run = local_build(project, args.jobs, args.format)
     changed = changed_entries(before, manifest_records(project))
     expected = {(slug, EDITED_LOCALE)}
     check(changed == expected, f"catalog edit changed {sorted(changed)}, not {expected}")
@@ -176,7 +181,7 @@ def dask(args: argparse.Namespace, root: Path) -> dict:
     for name in args.dask_order.split(","):
         project = corpus.copy_project(source, root / f"dask-{name}")
         runs[name] = (dask_build(project, args.dask_workers) if name == "dask"
-                      else local_build(project, args.dask_workers))
+                      else local_build(project, args.dask_workers, []))
         check(runs[name]["failed"] == 0, f"{name} build: {runs[name]['errors']}")
         print(f"  {name}: {summary(runs[name])}", flush=True)
     return {"seeds": args.dask_seeds, "handouts": args.dask_seeds * len(LOCALES),
@@ -202,6 +207,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seeds", type=int, default=1000)
     parser.add_argument("--pages", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--format", action="append", default=[],
+                        help="build only this format (repeatable; default: all): "
+                        "the Dask comparison always builds all")
     parser.add_argument("--repeat", type=int, default=5, help="no-op command-line runs")
     parser.add_argument("--only", action="append", choices=STEPS,
                         help="run only these steps (repeatable; default: all)")

@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
+from . import build_memo
 from .assets import copy_pictures
 from .cache import Cache, no_cache, project_cache
 from .catalog_files import limit_catalog_size
@@ -88,8 +89,11 @@ def build(options: BuildOptions,
     config = with_overrides(load_config(options.project), require=options.require)
     out = check_output_folder(options.project, options.out_dir)
     require_seeds(options.project)
-    result = BuildResult()
     cache = project_cache(options.project, code_hash()) if options.cache else no_cache()
+    memo = build_memo.start(options, config, out, cache)
+    if (same := memo.recall()) is not None:  # nothing changed since a build like this one
+        return same
+    result = BuildResult()
     previous = read_previous(out)
     hashes = FileHashes(out, cache.get(FILE_STAMPS, stamps_key(out), {}))
     writer = DistWriter(out, hashes)
@@ -126,8 +130,9 @@ def build(options: BuildOptions,
                                            lambda: build_search_index(writer, out,
                                                                       result.manifest)))
         finish(out, writer, previous, result)
-        cache.put(FILE_STAMPS, stamps_key(out), hashes.remembered(published_files(
-            result.manifest, writer)))
+        published = published_files(result.manifest, writer)
+        cache.put(FILE_STAMPS, stamps_key(out), hashes.remembered(published))
+        memo.record(result, hashes, published)
     except OSError as exc:
         raise output_error(out, exc) from exc
     finally:

@@ -45,7 +45,7 @@ def stamp_of(status: os.stat_result) -> Stamp:
 
 
 #: What is remembered between builds: path relative to the folder -> (stamp, SHA-256).
-Known = dict[str, tuple[Stamp, str]]
+Known = dict[str, tuple[Stamp | None, str]]
 
 
 class FileHashes:
