@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -76,18 +77,21 @@ def dask_build(project: Path, workers: int) -> dict:
                     project)
 
 
-def command_line_build(project: Path, jobs: int, formats: list[str]) -> float:
-    """Wall seconds of ``publisher build`` as a user types it (interpreter start included)."""
+def command_line_build(project: Path, jobs: int, formats: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds of ``publisher build`` as a user types it (interpreter start
+    included; CPU of the command and of any worker it started)."""
     publisher = Path(sys.executable).parent / "publisher"
     env = {**os.environ, "XDG_CACHE_HOME": str(project / ".cache-home")}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run([str(publisher), "build", "--project", str(project),
                            "--jobs", str(jobs), *format_flags(formats)], env=env,
                           capture_output=True, text=True)
     wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise RuntimeError(f"publisher build failed:\n{done.stdout}\n{done.stderr}")
-    return wall
+    return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
 def run_dask_child(project: Path, workers: int, report: Path) -> None:
@@ -151,12 +155,13 @@ def cold(args: argparse.Namespace, source: Path, project: Path) -> dict:
 
 def noop(args: argparse.Namespace, project: Path) -> dict:
     before = manifest_records(project)
-    walls = [command_line_build(project, args.jobs, args.format) for _ in range(args.repeat)]
+    runs = [command_line_build(project, args.jobs, args.format) for _ in range(args.repeat)]
+    walls, cpus = [wall for wall, _ in runs], [cpu for _, cpu in runs]
     run = local_build(project, args.jobs, args.format)
     check(run["rerendered"] == 0, f"no-op rebuild rendered {run['rerendered']} handouts")
     check(changed_entries(before, manifest_records(project)) == set(),
           "no-op rebuild changed the manifest")
-    return {"command_line_walls": walls, "child": run,
+    return {"command_line_walls": walls, "command_line_cpu": cpus, "child": run,
             "under_target": min(walls) < NOOP_TARGET_SECONDS}
 
 
@@ -252,7 +257,8 @@ def main(argv: list[str] | None = None) -> int:
         found = noop(args, project)
         save("noop", found)
         print(f"no-op rebuild, command line: "
-              f"{', '.join(f'{w:.2f}' for w in found['command_line_walls'])} s wall; "
+              f"{', '.join(f'{w:.2f}' for w in found['command_line_walls'])} s wall, "
+              f"{', '.join(f'{c:.2f}' for c in found['command_line_cpu'])} CPU s; "
               f"build() {found['child']['seconds']:.2f} s; rendered 0", flush=True)
     if "edit" in steps:
         found = edit(args, project, made["slugs"])

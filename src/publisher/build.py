@@ -331,10 +331,11 @@ def plan_jobs(handouts: list[LocalizedDocument], config: Config,
     by_slug: dict[str, list[LocalizedDocument]] = {}
     for handout in handouts:
         by_slug.setdefault(handout.slug, []).append(handout)
+    names = {handout.locale: native_name(handout.locale) for handout in handouts}
     jobs = []
     for handout in handouts:
         alternates = tuple(
-            Alternate(other.locale, native_name(other.locale),
+            Alternate(other.locale, names[other.locale],
                       f"../{other.locale}/{other.slug}.html")
             for other in by_slug[handout.slug] if other.locale != handout.locale)
         canonical = (f"{config.base_url.rstrip('/')}/{handout.locale}/{handout.slug}.html"

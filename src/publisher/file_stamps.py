@@ -54,6 +54,7 @@ class FileHashes:
 
     def __init__(self, root: Path, known: Known | None = None) -> None:
         self.root = root
+        self._root = str(root)  # os.path.join: pathlib costs more than the stat here
         self.known: Known = dict(known or {})
         #: Stamps confirmed in this run: unchanged, or hashed long enough after a write.
         self.confirmed: Known = {}
@@ -62,7 +63,7 @@ class FileHashes:
     def sha256(self, relative: str) -> str | None:
         """The file's SHA-256, None if it is not a regular file (or not there)."""
         try:
-            status = os.lstat(self.root / relative)
+            status = os.lstat(os.path.join(self._root, relative))
         except OSError:
             return None
         if not stat.S_ISREG(status.st_mode):
@@ -76,7 +77,7 @@ class FileHashes:
     def _hash(self, relative: str) -> str | None:
         taken = time.time_ns()
         try:
-            with open(self.root / relative, "rb", opener=_no_follow) as handle:
+            with open(os.path.join(self._root, relative), "rb", opener=_no_follow) as handle:
                 status = os.fstat(handle.fileno())  # before reading: a later write shows
                 if not stat.S_ISREG(status.st_mode):
                     return None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gettext
 import hashlib
+import json
 from importlib.metadata import PackageNotFoundError, version
 from typing import Callable, Iterable
 
@@ -75,7 +76,8 @@ def site_key(environment: str, config: Config, manifest: Manifest,
     previous = set(previous_pages)
     dropped = [loc for loc in config.locales
                if loc not in published and f"{loc}/index.html" in previous]
-    return digest(environment, manifest.to_json(), translations_key(interface), dropped)
+    handouts = json.dumps(manifest.handout_records(), ensure_ascii=False)
+    return digest(environment, handouts, translations_key(interface), dropped)
 
 
 def dashboard_key(environment: str, rows: list, manifest: Manifest,

@@ -297,8 +297,14 @@ def _on_dask(jobs: list[RenderJob], address: str, project: Path,
     with Client(address) as client:
         futures = client.map(render_on_worker, jobs, project=project, config=config,
                              pure=False)
+        job_of = {future.key: job for future, job in zip(futures, jobs)}
         for future in completed(futures):
-            yield future.result()
+            job = job_of[future.key]
+            try:
+                yield future.result()
+            except Exception as exc:  # workers it killed (KilledWorker), a lost scheduler
+                yield failed_job(job, f"could not render the {job.handout.locale} handout "
+                                 f"on the cluster: {type(exc).__name__}: {exc}")
             future.release()
 
 

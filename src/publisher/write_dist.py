@@ -83,13 +83,17 @@ class Manifest:
 
     def to_json(self) -> str:
         data = {
-            "handouts": [asdict(e) for e in sorted(self.handouts,
-                                                   key=lambda e: (e.locale, e.slug))],
-            "skipped": [asdict(s) for s in sorted(self.skipped,
-                                                  key=lambda s: (s.locale, s.slug, s.reason))],
+            "handouts": self.handout_records(),
+            "skipped": [_record(s, _SKIPPED_NAMES) for s in
+                        sorted(self.skipped, key=lambda s: (s.locale, s.slug, s.reason))],
             "pages": dict(sorted(self.pages.items())),
         }
         return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+    def handout_records(self) -> list[dict]:
+        """The handouts as the manifest's JSON lists them."""
+        return [_record(e, _ENTRY_NAMES) for e in sorted(self.handouts,
+                                                         key=lambda e: (e.locale, e.slug))]
 
     def owned(self) -> dict[str, set[str]]:
         """Every file this manifest says the build wrote: path -> its hashes."""
@@ -104,6 +108,14 @@ class Manifest:
 
 _ENTRY_FIELDS = {f.name for f in fields(ManifestEntry)}
 _SKIPPED_FIELDS = {f.name for f in fields(Skipped)}
+_ENTRY_NAMES = tuple(f.name for f in fields(ManifestEntry))
+_SKIPPED_NAMES = tuple(f.name for f in fields(Skipped))
+
+
+def _record(item, names: tuple[str, ...]) -> dict:
+    """What ``dataclasses.asdict`` gives for these flat records (fields of str, numbers,
+    tuples and dicts of them), without its deep copy: a tenth of the time."""
+    return {name: getattr(item, name) for name in names}
 
 
 def entry_from_dict(data: dict) -> ManifestEntry:
