@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/scale.py --workdir /tmp/scale                # everything
     .venv/bin/python benchmarks/scale.py --workdir /tmp/scale --seeds 20     # a smoke run
     .venv/bin/python benchmarks/scale.py --workdir /tmp/scale --only dask --dask-seeds 100
+    .venv/bin/python benchmarks/scale.py --workdir /tmp/scale --format html   # HTML only
 
 Steps (each result is added to ``WORKDIR/scale.json`` as soon as it is measured, so an
 interrupted run keeps what it had):
