@@ -110,7 +110,8 @@ def test_a_damaged_input_cache_only_costs_time(tmp_path: Path) -> None:
     root = project(tmp_path)
     run(root)
     entries = list((root / ".publisher-cache").glob("*/*.pickle"))
-    assert {p.parent.name for p in entries} == {"seed", "catalog", "interface"}
+    assert {p.parent.name for p in entries} == {"seed", "catalog", "interface", "file-stamps",
+                                                 "site-pages", "build-memo"}
     for path in entries:
         path.write_bytes(b"garbage")
     path = root / "seeds" / "other.md"

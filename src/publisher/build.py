@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
+from . import build_memo
 from .assets import copy_pictures
 from .cache import Cache, no_cache, project_cache
 from .catalog_files import limit_catalog_size
@@ -26,6 +27,7 @@ from .catalogs import interface_policy, load_interface
 from .config import CONFIG_NAME, Config, load_config, with_overrides
 from .dashboard import readabilities_of, write_dashboard
 from .errors import CatalogError, ConfigError, OutputError, Problem, error, warning
+from .file_stamps import FileHashes
 from .fingerprint import code_hash, environment_hash, interface_hash, job_fingerprint
 from .inline import to_plain_text
 from .locales import native_name
@@ -37,6 +39,7 @@ from .render_html import Alternate
 from .search import build_search_index
 from .seeds import find_seeds, load_seeds, overdue
 from .site import write_site
+from .site_reuse import SitePages, dashboard_key, search_key, site_key
 from .workers import local_workers, render_all
 from .write_dist import (MANIFEST, DistWriter, Manifest, ManifestEntry, Previous,
                          read_previous, remove_stale, remove_temporary_files, verified)
@@ -86,10 +89,14 @@ def build(options: BuildOptions,
     config = with_overrides(load_config(options.project), require=options.require)
     out = check_output_folder(options.project, options.out_dir)
     require_seeds(options.project)
-    result = BuildResult()
     cache = project_cache(options.project, code_hash()) if options.cache else no_cache()
+    memo = build_memo.start(options, config, out, cache)
+    if (same := memo.recall()) is not None:  # nothing changed since a build like this one
+        return same
+    result = BuildResult()
     previous = read_previous(out)
-    writer = DistWriter(out)
+    hashes = FileHashes(out, cache.get(FILE_STAMPS, stamps_key(out), {}))
+    writer = DistWriter(out, hashes)
     catalog_limit = limit_catalog_size(config.limits.catalog_kb)
     workers = 1 if options.scheduler else (options.jobs or os.cpu_count() or 1)
     try:
@@ -100,20 +107,32 @@ def build(options: BuildOptions,
             interface = interface_catalogs(options.project,
                                            {h.locale for h in planned.handouts}, result,
                                            config)
+            environment = environment_hash(options.project, config)
             jobs = fingerprinted(plan_jobs(planned.handouts, config, options.formats),
-                                 options.project, config)
-            to_render = keep_unchanged(jobs, options, previous, result)
+                                 options.project, environment)
+            to_render = keep_unchanged(jobs, options, previous, result, hashes)
             for rendered in render_all(to_render, options.project, config, progress, pool,
                                        options.scheduler):
                 write_stage(writer, rendered, result)
-        keep_last_good(out, previous, result)
+        keep_last_good(out, previous, result, hashes)
         result.manifest.handouts.sort(key=lambda e: (e.locale, e.slug))
-        write_site(writer, options.project, config, result.manifest, interface,
-                   previous.manifest.pages)
-        write_dashboard(writer, options.project, config, planned.rows, interface,
-                        readabilities_of(result.manifest.handouts))
-        result.problems.extend(build_search_index(writer, out, result.manifest))
+        pages = SitePages(cache, hashes, writer)  # each group only if its inputs changed
+        pages.write("site", site_key(environment, config, result.manifest, interface,
+                                     previous.manifest.pages),
+                    lambda: write_site(writer, options.project, config, result.manifest,
+                                       interface, previous.manifest.pages))
+        pages.write("dashboard", dashboard_key(environment, planned.rows, result.manifest,
+                                               interface),
+                    lambda: write_dashboard(writer, options.project, config, planned.rows,
+                                            interface,
+                                            readabilities_of(result.manifest.handouts)))
+        result.problems.extend(pages.write("search", search_key(result.manifest),
+                                           lambda: build_search_index(writer, out,
+                                                                      result.manifest)))
         finish(out, writer, previous, result)
+        published = published_files(result.manifest, writer)
+        cache.put(FILE_STAMPS, stamps_key(out), hashes.remembered(published))
+        memo.record(result, hashes, published)
     except OSError as exc:
         raise output_error(out, exc) from exc
     finally:
@@ -200,7 +219,7 @@ def plan_stage(options: BuildOptions, config: Config, documents: tuple[Document,
 
 
 def keep_unchanged(jobs: list[RenderJob], options: BuildOptions, previous: Previous,
-                   result: BuildResult) -> list[RenderJob]:
+                   result: BuildResult, hashes: FileHashes) -> list[RenderJob]:
     """The jobs that must be rendered; the others keep their previous outputs, when
     the files on disk are exactly what was recorded."""
     out = options.out_dir
@@ -209,7 +228,7 @@ def keep_unchanged(jobs: list[RenderJob], options: BuildOptions, previous: Previ
     to_render = []
     for job in jobs:
         entry = unchanged.get(job.fingerprint)
-        if entry is not None and verified(out, entry):
+        if entry is not None and verified(out, entry, hashes):
             result.manifest.handouts.append(entry)
             result.reused += 1
         else:
@@ -217,7 +236,7 @@ def keep_unchanged(jobs: list[RenderJob], options: BuildOptions, previous: Previ
     if options.locales:  # a partial build keeps the other languages as they were
         result.manifest.handouts.extend(
             e for e in previous.handouts
-            if e.locale not in options.locales and verified(out, e))
+            if e.locale not in options.locales and verified(out, e, hashes))
     return to_render
 
 
@@ -237,7 +256,8 @@ def write_stage(writer: DistWriter, rendered: RenderedHandout, result: BuildResu
     result.manifest.handouts.append(entry)
 
 
-def keep_last_good(out: Path, previous: Previous, result: BuildResult) -> None:
+def keep_last_good(out: Path, previous: Previous, result: BuildResult,
+                   hashes: FileHashes) -> None:
     """A handout whose seed, catalog or rendering failed stays as it was last published
     (marked as kept); a seed that was removed takes its handouts with it."""
     published = {(e.slug, e.locale) for e in result.manifest.handouts}
@@ -251,7 +271,7 @@ def keep_last_good(out: Path, previous: Previous, result: BuildResult) -> None:
             reason = entry.kept or result.failed_handouts[key]
         else:
             continue
-        if verified(out, entry):
+        if verified(out, entry, hashes):
             result.manifest.handouts.append(dataclasses.replace(entry, kept=reason))
             result.problems.append(warning(entry.html or entry.pdf or out, "the previous "
                                            f"version stays published: {reason}"))
@@ -271,8 +291,19 @@ def finish(out: Path, writer: DistWriter, previous: Previous, result: BuildResul
     writer.commit(result.manifest)
 
 
-def fingerprinted(jobs: list[RenderJob], project: Path, config: Config) -> list[RenderJob]:
-    environment = environment_hash(project, config)
+#: Cache kind of the stamps of the files in an output folder (file_stamps.py).
+FILE_STAMPS = "file-stamps"
+
+
+def stamps_key(out: Path) -> bytes:
+    return str(out.resolve()).encode()
+
+
+def published_files(manifest: Manifest, writer: DistWriter) -> set[str]:
+    return {path for entry in manifest.handouts for path in entry.files} | set(writer.pages)
+
+
+def fingerprinted(jobs: list[RenderJob], project: Path, environment: str) -> list[RenderJob]:
     interface = {loc: interface_hash(project, loc) for loc in {j.handout.locale for j in jobs}}
     return [dataclasses.replace(job, fingerprint=job_fingerprint(
         environment, interface[job.handout.locale], repr(job))) for job in jobs]
@@ -300,10 +331,11 @@ def plan_jobs(handouts: list[LocalizedDocument], config: Config,
     by_slug: dict[str, list[LocalizedDocument]] = {}
     for handout in handouts:
         by_slug.setdefault(handout.slug, []).append(handout)
+    names = {handout.locale: native_name(handout.locale) for handout in handouts}
     jobs = []
     for handout in handouts:
         alternates = tuple(
-            Alternate(other.locale, native_name(other.locale),
+            Alternate(other.locale, names[other.locale],
                       f"../{other.locale}/{other.slug}.html")
             for other in by_slug[handout.slug] if other.locale != handout.locale)
         canonical = (f"{config.base_url.rstrip('/')}/{handout.locale}/{handout.slug}.html"

@@ -45,6 +45,18 @@ class Cache:
         self.put(kind, key, value)
         return value
 
+    def get(self, kind: str, key: bytes, default: T) -> T:
+        """The value put under this key (by any earlier run), else ``default``."""
+        if self.folder is None:
+            return default
+        path = self._path(kind, key)
+        self.used.add(path)
+        try:
+            with path.open("rb") as handle:
+                return pickle.load(handle)
+        except Exception:  # missing, truncated or from another version: a miss
+            return default
+
     def has(self, kind: str, key: bytes) -> bool:
         return self.folder is not None and self._path(kind, key).is_file()
 

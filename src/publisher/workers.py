@@ -230,11 +230,14 @@ def _in_pool(jobs: list[RenderJob], pool: LocalPool, config: Config,
         if suspects:
             if not running:  # a suspect runs alone
                 job = suspects.popleft()
-                running[pool.submit(render_job, job)] = (job, time.monotonic())
+                if not _submit(pool, job, running):
+                    suspects.appendleft(job)
         else:
             while pending and len(running) < 2 * pool.workers:
                 job = pending.popleft()
-                running[pool.submit(render_job, job)] = (job, time.monotonic())
+                if not _submit(pool, job, running):
+                    pending.appendleft(job)
+                    break
         done, _ = wait(running, timeout=1.0, return_when=FIRST_COMPLETED)
         broken = []
         for future in done:
@@ -271,6 +274,19 @@ def _in_pool(jobs: list[RenderJob], pool: LocalPool, config: Config,
             last_report = now
 
 
+def _submit(pool: LocalPool, job: RenderJob,
+            running: dict[Future, tuple[RenderJob, float]]) -> bool:
+    """Send a job to the pool; False when a worker died and broke the pool before it
+    could be sent (the job waits for fresh workers)."""
+    try:
+        running[pool.submit(render_job, job)] = (job, time.monotonic())
+        return True
+    except BrokenProcessPool:
+        if not running:  # no job in flight will report the breakage: start afresh now
+            pool.restart()
+        return False
+
+
 def _on_dask(jobs: list[RenderJob], address: str, project: Path,
              config: Config) -> Iterator[RenderedHandout]:
     # The workers import this package and read the project's templates/ and
@@ -279,8 +295,14 @@ def _on_dask(jobs: list[RenderJob], address: str, project: Path,
     with Client(address) as client:
         futures = client.map(render_on_worker, jobs, project=project, config=config,
                              pure=False)
+        job_of = {future.key: job for future, job in zip(futures, jobs)}
         for future in completed(futures):
-            yield future.result()
+            job = job_of[future.key]
+            try:
+                yield future.result()
+            except Exception as exc:  # workers it killed (KilledWorker), a lost scheduler
+                yield failed_job(job, f"could not render the {job.handout.locale} handout "
+                                 f"on the cluster: {type(exc).__name__}: {exc}")
             future.release()
 
 

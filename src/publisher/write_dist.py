@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from .errors import Problem, PublisherError, error, warning
+from .file_stamps import FileHashes
 from .model import NotPublished
 
 MANIFEST = "manifest.json"
@@ -82,13 +83,17 @@ class Manifest:
 
     def to_json(self) -> str:
         data = {
-            "handouts": [asdict(e) for e in sorted(self.handouts,
-                                                   key=lambda e: (e.locale, e.slug))],
-            "skipped": [asdict(s) for s in sorted(self.skipped,
-                                                  key=lambda s: (s.locale, s.slug, s.reason))],
+            "handouts": self.handout_records(),
+            "skipped": [_record(s, _SKIPPED_NAMES) for s in
+                        sorted(self.skipped, key=lambda s: (s.locale, s.slug, s.reason))],
             "pages": dict(sorted(self.pages.items())),
         }
         return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+    def handout_records(self) -> list[dict]:
+        """The handouts as the manifest's JSON lists them."""
+        return [_record(e, _ENTRY_NAMES) for e in sorted(self.handouts,
+                                                         key=lambda e: (e.locale, e.slug))]
 
     def owned(self) -> dict[str, set[str]]:
         """Every file this manifest says the build wrote: path -> its hashes."""
@@ -103,6 +108,14 @@ class Manifest:
 
 _ENTRY_FIELDS = {f.name for f in fields(ManifestEntry)}
 _SKIPPED_FIELDS = {f.name for f in fields(Skipped)}
+_ENTRY_NAMES = tuple(f.name for f in fields(ManifestEntry))
+_SKIPPED_NAMES = tuple(f.name for f in fields(Skipped))
+
+
+def _record(item, names: tuple[str, ...]) -> dict:
+    """What ``dataclasses.asdict`` gives for these flat records (fields of str, numbers,
+    tuples and dicts of them), without its deep copy: a tenth of the time."""
+    return {name: getattr(item, name) for name in names}
 
 
 def entry_from_dict(data: dict) -> ManifestEntry:
@@ -216,10 +229,11 @@ def write_atomic(path: Path, data: bytes | str) -> None:
 class DistWriter:
     """Writes into the output folder: every file journaled before it lands."""
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, hashes: FileHashes | None = None) -> None:
         self.out = out
         self.pages: dict[str, str] = {}
         self._journal = None
+        self.hashes = hashes or FileHashes(out)
 
     def _record(self, record: dict) -> None:
         if self._journal is None:
@@ -234,7 +248,8 @@ class DistWriter:
         raw = data.encode("utf-8") if isinstance(data, str) else data
         digest = hashlib.sha256(raw).hexdigest()
         target = inside(self.out, relative)
-        if sha256_of(target) != digest:  # the same bytes are left alone (and their mtime)
+        # The same bytes are left alone (and their mtime).
+        if self.hashes.sha256(relative) != digest:
             self._record({"file": relative, "sha256": digest})
             write_atomic(target, raw)
         return digest
@@ -268,9 +283,11 @@ def write_file(out: Path, relative: str, data: bytes | str) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def verified(out: Path, entry: ManifestEntry) -> bool:
-    """Every file of the entry is on disk with the hash the manifest recorded."""
-    return all(digest and sha256_of(out / path) == digest
+def verified(out: Path, entry: ManifestEntry, hashes: FileHashes | None = None) -> bool:
+    """Every file of the entry is on disk with the hash the manifest recorded (taken
+    from ``hashes``' stamps for the files whose stat has not changed)."""
+    hashes = hashes or FileHashes(out)
+    return all(digest and hashes.sha256(path) == digest
                for path, digest in entry.files.items())
 
 
