@@ -175,18 +175,20 @@ def test_kill_at_random_points_then_any_change_ends_in_the_right_dist(
 
 
 def test_a_killed_worker_costs_nothing(tmp_path: Path) -> None:
-    project = make_project(tmp_path, {f"s{i}.md": seed(f"S {i}", "## A\n\nText.\n" * 30)
+    # Long enough handouts that the build is still rendering when a worker is
+    # killed: warm workers render ten short ones in under a second.
+    project = make_project(tmp_path, {f"s{i}.md": seed(f"S {i}", "## A\n\nText.\n" * 150)
                                       for i in range(10)})
     tag = uuid.uuid4().hex
     process = start(project, "--jobs", "2", tag=tag)
     victim = None
     deadline = time.monotonic() + 30
     while victim is None and time.monotonic() < deadline:
-        if workers_of(process.pid, tag):
-            time.sleep(1.0)  # let it take a handout
-            victim = next(iter(workers_of(process.pid, tag)), None)
+        victim = next(iter(workers_of(process.pid, tag)), None)
         time.sleep(0.05)
     assert victim is not None, "no worker seen"
+    time.sleep(0.3)  # let it take a handout
+    assert victim in workers_of(process.pid, tag), "the build ended before the kill"
     os.kill(victim, signal.SIGKILL)
     out, err = process.communicate(timeout=120)
     assert process.returncode == 0, out + err
