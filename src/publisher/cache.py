@@ -17,6 +17,7 @@ from .write_dist import write_atomic
 
 CACHE_DIR = ".publisher-cache"
 T = TypeVar("T")
+_MISS = object()
 
 
 class Cache:
@@ -34,28 +35,27 @@ class Cache:
         """``compute()``'s value, from the cache when the same key was seen before."""
         if self.folder is None:
             return compute()
-        path = self._path(kind, key)
-        self.used.add(path)
-        try:
-            with path.open("rb") as handle:
-                return pickle.load(handle)
-        except Exception:  # missing, truncated or from another version: a miss
-            pass
-        value = compute()
-        self.put(kind, key, value)
+        value = self._load(kind, key)
+        if value is _MISS:
+            value = compute()
+            self.put(kind, key, value)
         return value
 
     def get(self, kind: str, key: bytes, default: T) -> T:
         """The value put under this key (by any earlier run), else ``default``."""
         if self.folder is None:
             return default
+        value = self._load(kind, key)
+        return default if value is _MISS else value
+
+    def _load(self, kind: str, key: bytes) -> Any:
         path = self._path(kind, key)
         self.used.add(path)
         try:
             with path.open("rb") as handle:
                 return pickle.load(handle)
         except Exception:  # missing, truncated or from another version: a miss
-            return default
+            return _MISS
 
     def has(self, kind: str, key: bytes) -> bool:
         return self.folder is not None and self._path(kind, key).is_file()
