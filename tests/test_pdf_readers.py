@@ -140,6 +140,7 @@ def test_marks_read_with_their_letters_and_look_the_same(renderer: PdfRenderer,
     finally:
         pdfua.compose_marks = original
     assert "أحيانا" in words(pdftotext(drawn_apart))     # the readers lose the mark
+    assert "drawn apart" in " ".join(p.message for p in check_pdf(drawn_apart))
     ours, theirs = page_image(pdf, tmp_path), page_image(drawn_apart, tmp_path)
     ink = ImageStat.Stat(ImageChops.invert(theirs)).sum[0]
     assert ImageStat.Stat(ImageChops.difference(ours, theirs)).sum[0] < 0.05 * ink

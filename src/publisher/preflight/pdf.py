@@ -15,8 +15,8 @@ from pathlib import Path
 import pikepdf
 
 from ..errors import Problem, error
-from .pdf_links import (check_annotation_parent, check_id_tree, check_print_margin,
-                        check_rtl_clusters, check_split_links)
+from .pdf_links import (check_annotation_parent, check_id_tree, check_marks_apart,
+                        check_print_margin, check_rtl_clusters, check_split_links)
 from .pdf_model import ObjId, PdfDoc, StructElem, _kids, read_pdf
 from .pdf_twin import check_split_blocks
 
@@ -210,7 +210,7 @@ PDF_CHECKS: list[Callable[[PdfDoc], list[Problem]]] = [
     check_heading_levels, check_single_h1, check_figure_alt, check_link_contents,
     check_fonts_embedded, check_unmarked_text, check_orphan_mcids, check_th_scope,
     check_text_size, check_annotation_parent, check_split_links, check_id_tree,
-    check_print_margin, check_rtl_clusters, check_split_blocks,
+    check_print_margin, check_rtl_clusters, check_marks_apart, check_split_blocks,
 ]
 
 

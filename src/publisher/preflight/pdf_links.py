@@ -132,6 +132,24 @@ def check_rtl_clusters(doc: PdfDoc) -> list[Problem]:
     return problems
 
 
+def check_marks_apart(doc: PdfDoc) -> list[Problem]:
+    """A combining mark drawn as a glyph of its own just before a right-to-left
+    letter (how WeasyPrint draws a moved mark, right to left being drawn in visual
+    order): Poppler splits the word there and pdf.js moves the mark (أحيانا ً).
+    Our PDFs draw such a letter and its marks as one glyph (``pdf_marks``)."""
+    problems = []
+    for number, glyphs in enumerate(doc.glyphs, 1):
+        apart = [after.text for before, after in zip(glyphs, glyphs[1:])
+                 if before.text and all(unicodedata.category(char) == "Mn"
+                                        for char in before.text)
+                 and _right_to_left(after.text[:1])]
+        if apart:
+            problems.append(doc.problem(
+                "rtl-extraction", f"page {number}: {len(apart)} mark(s) drawn apart from "
+                f"their right-to-left letter; text extraction splits the word"))
+    return problems
+
+
 def _logical_cluster(text: str) -> bool:
     # Logical order: a base letter then its mark, or lam then alef/yeh (a ligature).
     # Visual order, which readers expect in a right-to-left run, is the reverse.
