@@ -21,7 +21,8 @@ import pikepdf
 
 from ..errors import Problem, error
 from .pdf_fonts import FontCache, NotUnderstood
-from .pdf_text import TEXT_OPERATORS, Glyph, PageContent, PageText, read_page
+from .pdf_text import (TEXT_OPERATORS, Glyph, PageContent, PageText, marked_content_id,
+                       read_page)
 
 ObjId = tuple[int, int]
 
@@ -146,12 +147,9 @@ def _read_content(page: pikepdf.Page) -> PageContent:
         name = str(operator)
         if name in ("BDC", "BMC"):
             depth += 1
-            if name == "BDC" and len(operands) == 2:
-                props = operands[1]
-                if isinstance(props, pikepdf.Name):
-                    props = properties.get(props)
-                if isinstance(props, pikepdf.Dictionary) and "/MCID" in props:
-                    content.mcids.append(int(props.MCID))
+            if name == "BDC" and len(operands) == 2 \
+                    and (mcid := marked_content_id(operands[1], properties)) is not None:
+                content.mcids.append(mcid)
         elif name == "EMC":
             depth = max(depth - 1, 0)
         elif name in TEXT_OPERATORS and depth == 0:

@@ -38,6 +38,16 @@ _NO_TEXT = frozenset(
     "cs CS sh v w W W* y Tr MP DP".split())
 
 
+def marked_content_id(props: object, properties: pikepdf.Dictionary | dict) -> int | None:
+    """The MCID of a BDC's property list, written inline or named in the page's
+    ``/Properties``; None for BMC (no list) or a list without one."""
+    if isinstance(props, pikepdf.Name):
+        props = properties.get(props)
+    if isinstance(props, pikepdf.Dictionary) and "/MCID" in props:
+        return int(props.MCID)
+    return None
+
+
 @dataclass
 class PageContent:
     unmarked_text: int = 0          # text-showing operators outside BDC/BMC
@@ -135,14 +145,8 @@ class _Reader(PageGlyphs):
                 inline = isinstance(props, pikepdf.Dictionary)
                 # pdfplumber reads an MCID only from a property list written inline.
                 self.mcid = int(props.MCID) if inline and "/MCID" in props else None
-                if top and props is not None:
-                    if inline:
-                        if self.mcid is not None:
-                            content.mcids.append(self.mcid)
-                    elif isinstance(props, pikepdf.Name):
-                        named = properties.get(props)
-                        if isinstance(named, pikepdf.Dictionary) and "/MCID" in named:
-                            content.mcids.append(int(named.MCID))
+                if top and (mcid := marked_content_id(props, properties)) is not None:
+                    content.mcids.append(mcid)
             elif name == "EMC":
                 depth = max(depth - 1, 0)
                 self.mcid = None
