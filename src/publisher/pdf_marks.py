@@ -138,11 +138,9 @@ _CHARACTERS: dict[str, dict[int, str]] = {}
 def _read_cmap(font: Any) -> dict[int, str]:
     ttfont = TTFont(BytesIO(font.file_content), lazy=True,
                     fontNumber=font.index if font.file_content[:4] == b"ttcf" else -1)
-    order = ttfont.getGlyphOrder()
-    found: dict[int, str] = {}
-    for codepoint, name in sorted(ttfont.getBestCmap().items(), reverse=True):
-        found[order.index(name) if name in order else ttfont.getGlyphID(name)] = chr(codepoint)
-    return found
+    # Highest code point first, so a glyph several characters share keeps the lowest.
+    return {ttfont.getGlyphID(name): chr(codepoint)
+            for codepoint, name in sorted(ttfont.getBestCmap().items(), reverse=True)}
 
 
 def _composable(font: Any) -> bool:
@@ -261,13 +259,6 @@ def _ends_word(previous_text: str) -> bool:
     to left, the glyph drawn first (leftmost) is the word's last."""
     return not previous_text or unicodedata.bidirectional(previous_text[-1]) not in (
         "R", "AL", "NSM")
-
-
-def _rise(operations: list, index: int) -> float | None:
-    if index < len(operations) and isinstance(operations[index], bytes) \
-            and (match := _RISE.match(operations[index])):
-        return float(match[1])
-    return None
 
 
 def _tokens(operation: Any) -> list[int | float] | None:
