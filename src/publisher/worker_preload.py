@@ -6,7 +6,8 @@ starts with, without paying for it again (the pages are shared until written).
 Measured on the clinic corpus (benchmarks/README.md, section 3), each worker spent,
 before its first handout was done: ~0.6 CPU s importing WeasyPrint, pikepdf,
 pdfminer, Babel, Jinja…; ~1 s on its first English handout loading the CMU
-pronouncing dictionary (textstat's syllable counts, readability.py); ~0.2 s reading
+pronouncing dictionary (textstat's syllable counts, readability.py; now ~0.1 s,
+pronouncing.py); ~0.2 s reading
 the character maps of the font stack (fonts.coverage).  With two workers, and a
 fresh pool every ``HANDOUTS_PER_WORKER`` handouts, all of it was paid again each time.
 
