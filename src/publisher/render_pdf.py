@@ -32,7 +32,7 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import pdfua
+from . import css_cache, pdfua
 from .errors import Problem, error, warning
 
 # The tagging extension has to be in place before any PDF is written; it is
@@ -63,6 +63,16 @@ class LocalFetcher(URLFetcher):
     def __init__(self, roots: Sequence[Path]) -> None:
         super().__init__(allowed_protocols=("file", "data"), allow_redirects=False)
         self.roots = tuple(Path(root).resolve() for root in roots)
+        self._read: list[tuple[Path, bytes]] | None = None
+
+    @contextmanager
+    def recording(self) -> Iterator[list[tuple[Path, bytes]]]:
+        """The files this fetcher reads while the block runs, with their bytes."""
+        saved, self._read = self._read, []
+        try:
+            yield self._read
+        finally:
+            self._read = saved
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
         scheme = url.split(":", 1)[0].lower()
@@ -73,8 +83,10 @@ class LocalFetcher(URLFetcher):
         if scheme == "file":
             path = self.allowed_path(url)
             content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, path.read_bytes(),
-                                      {"Content-Type": content_type})
+            data = path.read_bytes()
+            if self._read is not None:
+                self._read.append((path, data))
+            return URLFetcherResponse(url, data, {"Content-Type": content_type})
         raise FetchRefused(f"refused {url}: only project files and data: URIs are allowed")
 
     def allowed_path(self, url: str) -> Path:
@@ -98,6 +110,8 @@ class PdfRenderer:
     def __init__(self, allowed_roots: Sequence[Path]) -> None:
         self.fetcher = LocalFetcher(allowed_roots)
         self.font_config = FontConfiguration()
+        self.parsed_css = css_cache.StylesheetCache(self.fetcher, self.font_config,
+                                                    self.fetcher.recording)
         self._stylesheets: dict[Path, tuple[tuple[int, int], weasyprint.CSS]] = {}
 
     def stylesheet(self, path: Path) -> weasyprint.CSS:
@@ -116,7 +130,7 @@ class PdfRenderer:
                stylesheets: Sequence[Path] = ()) -> RenderedPdf:
         """Render one handout; ``stylesheets`` are applied on top of the
         ``<link>``ed ones and parsed once per process."""
-        with _captured_log(source_path) as problems:
+        with _captured_log(source_path) as problems, css_cache.reusing(self.parsed_css):
             extra = [self.stylesheet(path) for path in stylesheets]
             document = weasyprint.HTML(
                 string=html, base_url=base_url, url_fetcher=self.fetcher,
