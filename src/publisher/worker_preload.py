@@ -25,6 +25,7 @@ import multiprocessing
 import os
 import threading
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 #: Passed to the fork server, which inherits the environment of the process that
@@ -57,6 +58,48 @@ def preloading(locales: Iterable[str]) -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+def start_fork_server(locales: Iterable[str]) -> None:
+    """Start multiprocessing's fork server (and resource tracker) with nothing to print
+    to: they inherit this process's standard output and error otherwise, so they would
+    hold a pipe open after the build and print tracebacks of workers that could not
+    start because the build was being stopped.  The fork server loads what every
+    worker needs (worker_preload.py) while this process goes on: no wait here."""
+    import sys
+    from multiprocessing import forkserver
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        with preloading(locales):
+            forkserver.ensure_running()
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (*saved, devnull):
+            os.close(fd)
+
+
+def start_for_cold_build(project: Path, out: Path | None, jobs: int | None,
+                         scheduler: str | None) -> None:
+    """Start the fork server before the build imports its pipeline, when the build
+    will surely use it: local workers and no earlier build in the output folder.
+    Anything unusual (a publisher.toml that does not load) is left to the build, which
+    starts the fork server itself, as late as before, and reports it."""
+    from .config import load_config
+    from .write_dist import MANIFEST
+    if scheduler or (jobs or os.cpu_count() or 1) <= 1 or \
+            ((out or project / "dist") / MANIFEST).exists():
+        return
+    try:
+        locales = load_config(project).locales
+    except Exception:
+        return
+    start_fork_server(locales)
 
 
 def warm_up(languages: Iterable[str], build: int | None = None) -> list[str]:

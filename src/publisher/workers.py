@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .config import Config
-from .worker_preload import preloading
+from .worker_preload import start_fork_server
 from .render_handout import (RenderJob, RenderedHandout, failed_job, render_job, start_worker,
                              worker_started_for)
 
@@ -62,7 +62,7 @@ class LocalPool:
         if self.executor is None or self.tasks >= HANDOUTS_PER_WORKER * self.workers:
             if self.executor is not None:
                 self.executor.shutdown(wait=False)  # its running tasks still finish
-            _start_quiet_forkserver(self.initargs[1].locales)
+            start_fork_server(self.initargs[1].locales)
             self.executor = ProcessPoolExecutor(
                 self.workers, mp_context=multiprocessing.get_context("forkserver"),
                 initializer=_start_local_worker, initargs=self.initargs)
@@ -111,35 +111,12 @@ def local_workers(workers: int, project: Path, config: Config, *,
     pool = LocalPool(workers, project.resolve(), config)
     try:
         if start_now:  # a first build renders everything: warm the workers up early
-            _start_quiet_forkserver(config.locales)
+            start_fork_server(config.locales)
         yield pool
     except BaseException:
         pool.kill()
         raise
     pool.close()
-
-
-def _start_quiet_forkserver(locales: tuple[str, ...]) -> None:
-    """Start multiprocessing's fork server (and resource tracker) with nothing to print
-    to: they inherit this process's standard output and error otherwise, so they would
-    hold a pipe open after the build and print tracebacks of workers that could not
-    start because the build was being stopped.  The fork server loads what every
-    worker needs (worker_preload.py) while this process goes on: no wait here."""
-    from multiprocessing import forkserver
-    sys.stdout.flush()
-    sys.stderr.flush()
-    saved = [os.dup(1), os.dup(2)]
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        os.dup2(devnull, 2)
-        with preloading(locales):
-            forkserver.ensure_running()
-    finally:
-        os.dup2(saved[0], 1)
-        os.dup2(saved[1], 2)
-        for fd in (*saved, devnull):
-            os.close(fd)
 
 
 def _start_local_worker(project: Path, config: Config, parent: int) -> None:

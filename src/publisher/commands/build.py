@@ -39,9 +39,12 @@ def add_parser(commands) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    from ..build import BuildOptions, build  # the pipeline: only when building
     if args.jobs is not None and args.jobs < 1:
         raise ConfigError(error("command line", "must be at least 1", field="--jobs"))
+    from ..worker_preload import start_for_cold_build
+    # The workers' warm-up (~0.8 s) runs while this process imports the pipeline.
+    start_for_cold_build(args.project, args.out, args.jobs, args.scheduler)
+    from ..build import BuildOptions, build  # the pipeline: only when building
     options = BuildOptions(
         project=args.project, out=args.out, locales=tuple(args.locale),
         formats=tuple(args.format) or FORMATS, require=args.require, jobs=args.jobs,
