@@ -43,6 +43,10 @@ _NEWLINES = re.compile(r"\r\n?")
 
 @lru_cache(maxsize=1)
 def markdown() -> MarkdownIt:
+    return _configured()
+
+
+def _configured() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable("table")
     # Let every link through the parser so that unsafe ones are dropped by our own
     # rule (and reported), instead of surviving as literal "[text](javascript:...)".
@@ -54,6 +58,16 @@ def markdown() -> MarkdownIt:
         rule = next(r.fn for r in md.inline.ruler.__rules__ if r.name == name)
         md.inline.ruler.at(name, _recording(rule))
     return md
+
+
+@lru_cache(maxsize=1)
+def block_markdown() -> MarkdownIt:
+    """``markdown()`` without its inline pass: the block structure, each inline token
+    with its ``content`` and no ``children``.  A seed's texts are parsed inline as
+    segments (``parse_inline``), with the link definitions this parse collects; the
+    inline pass of the whole body was a second parse of every text (~half of a seed's
+    loading)."""
+    return _configured().disable(["inline", "text_join"])
 
 
 def _render_image(self, tokens, idx, options, env) -> str:

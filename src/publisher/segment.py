@@ -21,7 +21,7 @@ from urllib.parse import urljoin
 from markdown_it.token import Token
 
 from .errors import Problem, warning
-from .inline import markdown, normalize_parsed, parse_inline, unsafe_in
+from .inline import block_markdown, markdown, normalize_parsed, parse_inline, unsafe_in
 from .model import (Block, Card, CodeBlock, Figure, Heading, ListBlock, ListItem, Paragraph,
                     Quote, Rule, Segment, Table, map_segments)
 from .outline import anchor_finder, repair_headings as _repair_headings, with_anchors
@@ -48,8 +48,8 @@ def segment_body(body: str, *, first_line: int, path: str, title: str, title_lin
     problems: list[Problem] = []
     body, cards = _extract_cards(body, first_line)
     env: dict = {}
-    tokens = markdown().parse(body, env)
-    blocks = _blocks(tokens, first_line, cards)
+    tokens = block_markdown().parse(body, env)
+    blocks = _blocks(tokens, first_line, cards, env)
     blocks = _repair_headings(blocks, title, path, problems)
     blocks = with_anchors(blocks)
     blocks = _finish_segments(blocks, env.get("references", {}), base_url, path, problems)
@@ -77,14 +77,14 @@ def _extract_cards(body: str, first_line: int) -> tuple[str, dict[str, _CardSour
     return CARD.sub(take, body), cards
 
 
-def _blocks(tokens: list[Token], first_line: int,
-            cards: dict[str, _CardSource]) -> tuple[Block, ...]:
-    blocks, _ = _parse(tokens, 0, first_line, cards, closing=None)
+def _blocks(tokens: list[Token], first_line: int, cards: dict[str, _CardSource],
+            env: dict) -> tuple[Block, ...]:
+    blocks, _ = _parse(tokens, 0, first_line, cards, env, closing=None)
     return blocks
 
 
 def _parse(tokens: list[Token], i: int, first_line: int, cards: dict[str, _CardSource],
-           closing: str | None) -> tuple[tuple[Block, ...], int]:
+           env: dict, closing: str | None) -> tuple[tuple[Block, ...], int]:
     """Blocks from tokens[i:] up to the token of type ``closing``; (blocks, next index)."""
     blocks: list[Block] = []
     while i < len(tokens):
@@ -98,14 +98,15 @@ def _parse(tokens: list[Token], i: int, first_line: int, cards: dict[str, _CardS
             blocks.append(Heading(int(token.tag[1]), Segment(text, line, "heading")))
             i += 3
         elif kind == "paragraph_open":
-            blocks.append(_paragraph(tokens[i + 1], line, cards))
+            blocks.append(_paragraph(tokens[i + 1], line, cards, env))
             i += 3
         elif kind in ("bullet_list_open", "ordered_list_open"):
             items: list[ListItem] = []
             i += 1
             close = kind.replace("_open", "_close")
             while tokens[i].type == "list_item_open":
-                item_blocks, i = _parse(tokens, i + 1, first_line, cards, "list_item_close")
+                item_blocks, i = _parse(tokens, i + 1, first_line, cards, env,
+                                        "list_item_close")
                 items.append(ListItem(tuple(_as_list_text(b) for b in item_blocks)))
             assert tokens[i].type == close
             start = token.attrGet("start")  # 0 is a start number too
@@ -113,7 +114,7 @@ def _parse(tokens: list[Token], i: int, first_line: int, cards: dict[str, _CardS
                                     1 if start is None else int(start)))
             i += 1
         elif kind == "blockquote_open":
-            inner, i = _parse(tokens, i + 1, first_line, cards, "blockquote_close")
+            inner, i = _parse(tokens, i + 1, first_line, cards, env, "blockquote_close")
             blocks.append(Quote(inner))
         elif kind == "table_open":
             table, i = _table(tokens, i, first_line)
@@ -136,11 +137,11 @@ def _parse(tokens: list[Token], i: int, first_line: int, cards: dict[str, _CardS
     return tuple(blocks), i
 
 
-def _paragraph(inline: Token, line: int, cards: dict[str, _CardSource]) -> Block:
+def _paragraph(inline: Token, line: int, cards: dict[str, _CardSource], env: dict) -> Block:
     text = inline.content.strip()
     if text in cards:
         return _card(cards[text])
-    picture = _lone_picture(inline)
+    picture = _lone_picture(inline, env)
     if picture is not None and is_local_picture(picture.attrGet("src") or ""):
         title = picture.attrGet("title")
         return Figure(src=picture.attrGet("src") or "",
@@ -150,9 +151,12 @@ def _paragraph(inline: Token, line: int, cards: dict[str, _CardSource]) -> Block
     return Paragraph(Segment(text, line, "paragraph"))
 
 
-def _lone_picture(inline: Token) -> Token | None:
+def _lone_picture(inline: Token, env: dict) -> Token | None:
     """The image token of a paragraph that holds one picture and nothing else."""
-    children = [t for t in inline.children or []
+    if "![" not in inline.content:  # no picture without it
+        return None
+    parsed = markdown().parseInline(inline.content, env)  # as the full parse reads it
+    children = [t for t in parsed[0].children or []
                 if not (t.type == "text" and not t.content.strip()) and t.type != "softbreak"]
     if len(children) == 1 and children[0].type == "image":
         return children[0]
