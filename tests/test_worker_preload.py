@@ -99,3 +99,31 @@ def test_a_cold_build_starts_its_fork_server_before_importing_the_pipeline(
     (project / "dist").mkdir()
     (project / "dist" / "manifest.json").write_text("{}", encoding="utf-8")
     assert started(2) == "False False"   # a rebuild may render nothing
+
+
+LIBRARIES = textwrap.dedent("""
+    import sys
+    if sys.argv[1] == "fast":
+        from publisher.worker_preload import _weasyprint
+        _weasyprint()
+    else:
+        import publisher.render_pdf
+    maps = open("/proc/self/maps").read().split()
+    # The system's shared objects (GLib, Pango, HarfBuzz, Fontconfig and theirs), not
+    # Python's extension modules, which the two ways of importing use differently.
+    print(sorted({p for p in maps if p.startswith(("/usr/lib", "/lib")) and ".so" in p}))
+""")
+
+
+def test_weasyprint_loads_the_same_libraries_without_the_probe(tmp_path: Path) -> None:
+    script = tmp_path / "libraries.py"
+    script.write_text(LIBRARIES, encoding="utf-8")
+
+    def loaded(how: str) -> list[str]:
+        done = subprocess.run([sys.executable, str(script), how], capture_output=True,
+                              text=True, timeout=120, check=True)
+        return json.loads(done.stdout.replace("'", '"'))
+
+    fast, probed = loaded("fast"), loaded("probe")
+    assert any("libpango-1.0.so" in path for path in fast)
+    assert fast == probed

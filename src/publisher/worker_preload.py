@@ -152,7 +152,32 @@ def _exit_without(build: int, done: threading.Event) -> None:
 
 
 def _weasyprint() -> None:
-    from . import render_pdf  # noqa: F401
+    with _no_library_probe():
+        from . import render_pdf  # noqa: F401
+
+
+@contextmanager
+def _no_library_probe() -> Iterator[None]:
+    """WeasyPrint imported without gcc asked where its libraries are (Linux).
+
+    WeasyPrint loads GLib, Pango, HarfBuzz and Fontconfig through cffi, trying for each
+    names such as ``libgobject-2.0-0`` and ``gobject-2.0`` before the soname
+    ``libgobject-2.0.so.0``; cffi hands every name it cannot open to
+    ``ctypes.util.find_library``, which on Linux runs ldconfig, gcc and ld for it
+    (~20 processes: 0.12 CPU s and 0.25 s of the warm-up's wall time).  Where such a
+    probe finds a library it is the soname WeasyPrint tries next, so without it the
+    same shared objects are loaded (tests/test_worker_preload.py compares them)."""
+    import sys
+    if sys.platform != "linux" or "weasyprint" in sys.modules:
+        yield
+        return
+    import ctypes.util
+    probe = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = probe
 
 
 def _checks() -> None:
