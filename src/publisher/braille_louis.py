@@ -100,7 +100,10 @@ def translate(text: str, table: str, typeform: list[int] | None = None) -> Trans
         braille, sources, _, _ = module.translate(
             [table], text, typeform=forms,
             mode=module.dotsIO | module.noUndefined)
-    cells = tuple(ord(c) & 0x3F for c in braille)
+    mapped = braille.translate(_DOTS_TO_CELLS)
+    # Anything but dotsIO characters (none seen) is masked as before, one by one.
+    cells = tuple(mapped.encode("latin-1")) if max(mapped, default="") <= "\x3f" \
+        else tuple(ord(c) & 0x3F for c in braille)
     return Translated(cells, tuple(sources[: len(cells)]))
 
 
@@ -138,12 +141,23 @@ def brf_characters() -> str:
 
 
 def to_brf(cells: list[int] | tuple[int, ...]) -> str:
-    table = brf_characters()
-    return "".join(table[c] for c in cells)
+    return bytes(cells).decode("latin-1").translate(_brf_map())
+
+
+@lru_cache(maxsize=1)
+def _brf_map() -> dict[int, str]:
+    return dict(enumerate(brf_characters()))
 
 
 def to_unicode(cells: list[int] | tuple[int, ...]) -> str:
-    return "".join(chr(0x2800 + c) for c in cells)
+    return bytes(cells).decode("latin-1").translate(_CELLS_TO_UNICODE)
+
+
+# liblouis' dotsIO characters (U+8000 + dots, dots 7 and 8 in bits 6 and 7) to the
+# six-dot cell (0-63) as a character, and a cell to Unicode braille: str.translate and
+# bytes do per character what a generator did in Python (a handout has ~40,000 cells).
+_DOTS_TO_CELLS = {0x8000 + dots: dots & 0x3F for dots in range(256)}
+_CELLS_TO_UNICODE = {cell: 0x2800 + cell for cell in range(64)}
 
 
 def from_brf(line: str) -> list[int]:
