@@ -28,6 +28,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import pdfua
+from .pdf_write import serialize_once
 from .errors import Problem, error, warning
 
 # The tagging extension has to be in place before any PDF is written; it is
@@ -118,8 +119,10 @@ class PdfRenderer:
             ).render(font_config=self.font_config, stylesheets=extra,
                      pdf_variant="pdf/ua-1")
             # pdf_identifier=True: an /ID derived from the content (pydyf hashes the
-            # objects), so the same input gives the same bytes.
-            data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True)
+            # objects), so the same input gives the same bytes; serialize_once keeps
+            # pydyf from compressing every stream a second time for that hash.
+            data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True,
+                                      finisher=serialize_once)
         return RenderedPdf(data, len(document.pages), tuple(problems))
 
 
