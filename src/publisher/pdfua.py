@@ -298,14 +298,20 @@ def _mark_artifacts(stream: pydyf.Stream, mcids: dict[int, str | None]) -> None:
     change is made in that list before the stream is ever written.
     """
     operations = stream.stream
-    for index, item in enumerate(operations):
-        if isinstance(item, pydyf.Dictionary) and item.get("MCID") in mcids and index:
+    left = len(mcids)
+    # From the end, as far as the last of them: margin boxes are drawn last.
+    for index in range(len(operations) - 1, 0, -1):
+        item = operations[index]
+        if isinstance(item, pydyf.Dictionary) and item.get("MCID") in mcids:
             properties = pydyf.Dictionary({"Type": "/Pagination"})
             subtype = mcids[item["MCID"]]
             if subtype:
                 properties["Subtype"] = subtype
             operations[index - 1] = "/Artifact"
             operations[index] = properties
+            left -= 1
+            if not left:
+                return
 
 
 def _set_lang(element: pydyf.Dictionary, box: Any, pdf: pydyf.PDF) -> None:
