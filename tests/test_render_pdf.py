@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import http.server
 import io
 import subprocess
@@ -425,25 +424,3 @@ def test_different_content_gives_a_different_id(renderer, roots, good) -> None:
     with pikepdf.open(io.BytesIO(other.data)) as a, pikepdf.open(io.BytesIO(good.data)) as b:
         assert bytes(a.trailer.ID[0]) != bytes(b.trailer.ID[0])
 
-
-def test_each_stream_is_compressed_once_and_the_bytes_are_pydyfs(renderer, roots, good,
-                                                                  monkeypatch) -> None:
-    """pydyf asks a stream for its compressed data to write it and again to hash the
-    file for /ID; the second time gets the first's bytes, and the file is what pydyf
-    writes computing both."""
-    import zlib
-
-    from publisher import render_pdf
-    compressions = []
-    real = zlib.compressobj
-    monkeypatch.setattr(zlib, "compressobj", lambda *a, **k: compressions.append(1) or real(*a, **k))
-    again = renderer.render(GOOD_HTML, source_path="x", base_url=roots[0].as_uri() + "/")
-    once = len(compressions)
-    with pikepdf.open(io.BytesIO(again.data)) as pdf:
-        streams = sum(1 for obj in pdf.objects if isinstance(obj, pikepdf.Stream))
-    assert again.data == good.data
-    assert 0 < once <= streams  # at most one compression per stream in the file
-    compressions.clear()
-    monkeypatch.setattr(render_pdf, "_streams_compressed_once", contextlib.nullcontext)
-    twice = renderer.render(GOOD_HTML, source_path="x", base_url=roots[0].as_uri() + "/")
-    assert twice.data == good.data and len(compressions) > once

@@ -336,7 +336,9 @@ def _give_glyphs(font: Any, composites: FontComposites) -> None:
 
 def add_composites(data: bytes, composites: dict[int, Composite]) -> bytes:
     """The TrueType font ``data`` with each composite at its glyph ID."""
-    font = TTFont(BytesIO(data), lazy=True)
+    # recalcTimestamp=False: fontTools would stamp head.modified with the clock,
+    # and the same handout rendered a second later would not give the same bytes.
+    font = TTFont(BytesIO(data), lazy=True, recalcTimestamp=False)
     order = list(font.getGlyphOrder())
     glyf, hmtx = font["glyf"], font["hmtx"]
     for glyph_id in sorted(composites):

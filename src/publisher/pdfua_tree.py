@@ -61,6 +61,8 @@ class Node:
     page: int
     origin: Origin | None
     kids: list[Node | Content] = field(default_factory=list)
+    #: ``obj.reference``, which pydyf formats anew on each read.
+    reference: bytes = b""
 
     @property
     def key(self) -> tuple | None:
@@ -68,11 +70,19 @@ class Node:
             return None
         return (id(self.origin.element), self.origin.tag, self.role)
 
-    def walk(self) -> Iterator[Node]:
-        yield self
-        for kid in self.kids:
-            if isinstance(kid, Node):
-                yield from kid.walk()
+    def walk(self) -> list[Node]:
+        """This node and every node under it, parents before their kids, in order
+        (a list built without recursion: a handout's tree has thousands of nodes
+        and is walked several times)."""
+        nodes: list[Node] = []
+        stack: list[Node] = [self]
+        while stack:
+            node = stack.pop()
+            nodes.append(node)
+            for kid in reversed(node.kids):
+                if type(kid) is Node:
+                    stack.append(kid)
+        return nodes
 
     def contents(self) -> Iterator[Content]:
         for kid in self.kids:
@@ -83,7 +93,8 @@ class Node:
 
 
 def _number(reference: Any) -> int:
-    return int(bytes(reference).split()[0])
+    # b"12 0 R" -> 12
+    return int(bytes(reference).split(b" ", 1)[0])
 
 
 class _Reader:
@@ -91,21 +102,26 @@ class _Reader:
         self.pdf = pdf
         self.origins = origins
         self.pages = {bytes(ref): index for index, ref in enumerate(pdf.page_references)}
+        #: Every node read, in no particular order.
+        self.read: list[Node] = []
 
     def node(self, obj: pydyf.Dictionary) -> Node:
-        page = self.pages.get(bytes(obj["Pg"]), 0) if "Pg" in obj else 0
+        pages, objects = self.pages, self.pdf.objects
+        pg = obj.get("Pg")
+        page = pages.get(bytes(pg), 0) if pg is not None else 0
         role = str(obj["S"]).lstrip("/")
         node = Node(obj, role, page, self.origins.get(obj.number))
+        self.read.append(node)
+        kids = node.kids
         for kid in obj["K"]:
             if isinstance(kid, int):
-                node.kids.append(Content(page, mcid=kid))
+                kids.append(Content(page, mcid=kid))
                 continue
-            child = self.pdf.objects[_number(kid)]
+            child = objects[_number(kid)]
             if child.get("Type") == "/OBJR":
-                node.kids.append(Content(self.pages.get(bytes(child["Pg"]), page),
-                                         objr=child))
+                kids.append(Content(pages.get(bytes(child["Pg"]), page), objr=child))
             else:
-                node.kids.append(self.node(child))
+                kids.append(self.node(child))
         return node
 
 
@@ -118,32 +134,36 @@ def reshape(pdf: pydyf.PDF, origins: dict[int, Origin]) -> dict[int, set[int]]:
     document_obj = _object(pdf, root["K"][0])
     reader = _Reader(pdf, origins)
     document = reader.node(document_obj)
-    before = {node.obj.number: node for node in document.walk()}
 
     merged = Node(document_obj, "Document", 0, None)
     merger = _Merger()
     merger.absorb(merged, document.kids)
-    merger.relink_headers(merged)
-    for node in list(merged.walk()):
+    tree = merged.walk()
+    merger.relink_headers(tree)
+    for node in tree:
         _fold(node)
-    for node in list(merged.walk()):
+    # Folding drops only per-line Spans, so ``tree`` still lists every list in order.
+    for node in tree:
         if node.origin and node.origin.tag == "dl":
             _pair_terms(node, pdf)
     _nest_lists(merged, pdf)
     _links_own_annotations(merged)
     _drop_empty(merged)
 
-    alive = {node.obj.number for node in merged.walk()}
-    for number, node in before.items():
-        if number not in alive:
+    final = merged.walk()
+    alive = {id(node.obj) for node in final}
+    for node in reader.read:
+        if id(node.obj) not in alive:
             node.obj.clear()   # unreferenced now; written as an empty dictionary
-    _write(merged, None, pdf)
+    for node in final:
+        node.reference = node.obj.reference
+    _write(merged, None, pdf.page_references)
     repeated: dict[int, set[int]] = {}
     for content in merger.repeated:
         if content.mcid is not None:
             repeated.setdefault(content.page, set()).add(content.mcid)
-    _parent_tree(merged, pdf, root, repeated)
-    _id_tree(merged, pdf, root)
+    _parent_tree(final, pdf, root, repeated)
+    _id_tree(final, root)
     return repeated
 
 
@@ -191,9 +211,11 @@ class _Merger:
             if first is not None and "ID" in node.obj and "ID" in first.obj:
                 self.same_id[node.obj["ID"].string] = first.obj["ID"]
 
-    def relink_headers(self, document: Node) -> None:
+    def relink_headers(self, tree: list[Node]) -> None:
         """Cells of a table's later pages name the header cells of its first page."""
-        for node in document.walk():
+        if not self.same_id:
+            return
+        for node in tree:
             attributes = node.obj.get("A")
             if isinstance(attributes, pydyf.Dictionary) and "Headers" in attributes:
                 attributes["Headers"] = pydyf.Array(
@@ -253,10 +275,11 @@ def _pair_terms(dl: Node, pdf: pydyf.PDF) -> None:
 def _nest_lists(document: Node, pdf: pydyf.PDF) -> None:
     """Move each nested list into the ``LBody`` of the item whose HTML holds it
     (WeasyPrint puts it beside the item, in the parent list)."""
-    owners = {id(child): node for node in document.walk()
+    tree = document.walk()
+    owners = {id(child): node for node in tree
               if node.role == "LI" and node.origin and node.origin.tag == "li"
               for child in node.origin.element}
-    for parent in list(document.walk()):
+    for parent in tree:
         for kid in list(parent.kids):
             if not (isinstance(kid, Node) and kid.role == "L" and kid.origin):
                 continue
@@ -299,19 +322,25 @@ def _drop_empty(node: Node) -> bool:
     return not node.kids and node.role not in _KEPT_EMPTY
 
 
-def _write(node: Node, parent: Node | None, pdf: pydyf.PDF) -> None:
-    pages = pdf.page_references
-    own = [kid.page for kid in node.kids if isinstance(kid, Content)]
-    first = next(node.contents(), None)
-    node.page = own[0] if own else (first.page if first else node.page)
-    node.obj["Pg"] = pages[node.page]
+def _write(node: Node, parent: Node | None, pages: tuple[bytes, ...]) -> None:
+    """Write ``node``'s kids, ``/P`` and ``/Pg`` back into its dictionary, and so on
+    down (every node's ``reference`` is already set)."""
+    own = next((kid.page for kid in node.kids if type(kid) is Content), None)
+    if own is not None:
+        node.page = own
+    else:
+        first = next(node.contents(), None)
+        if first is not None:
+            node.page = first.page
+    obj = node.obj
+    obj["Pg"] = pages[node.page]
     if parent is not None:
-        node.obj["P"] = parent.obj.reference
+        obj["P"] = parent.reference
     kids = pydyf.Array()
     for kid in node.kids:
-        if isinstance(kid, Node):
-            _write(kid, node, pdf)
-            kids.append(kid.obj.reference)
+        if type(kid) is Node:
+            _write(kid, node, pages)
+            kids.append(kid.reference)
         elif kid.objr is not None:
             kids.append(kid.objr.reference)
         elif kid.page == node.page:
@@ -319,10 +348,10 @@ def _write(node: Node, parent: Node | None, pdf: pydyf.PDF) -> None:
         else:
             kids.append(pydyf.Dictionary({"Type": "/MCR", "Pg": pages[kid.page],
                                           "MCID": kid.mcid}))
-    node.obj["K"] = kids
+    obj["K"] = kids
 
 
-def _parent_tree(document: Node, pdf: pydyf.PDF, root: pydyf.Dictionary,
+def _parent_tree(tree: list[Node], pdf: pydyf.PDF, root: pydyf.Dictionary,
                  artifacts: dict[int, set[int]]) -> None:
     """Each page's MCIDs and each annotation map to the element that owns them;
     marked content that became an artifact maps to nothing."""
@@ -332,14 +361,14 @@ def _parent_tree(document: Node, pdf: pydyf.PDF, root: pydyf.Dictionary,
             nums[2 * page + 1][mcid] = "null"
     page_count = len(pdf.page_references)
     annotations: dict[int, bytes] = {}
-    for node in document.walk():
+    for node in tree:
         for kid in node.kids:
-            if not isinstance(kid, Content):
+            if type(kid) is not Content:
                 continue
             if kid.objr is not None:
-                annotations[_number(kid.objr["Obj"])] = node.obj.reference
+                annotations[_number(kid.objr["Obj"])] = node.reference
             else:
-                nums[2 * kid.page + 1][kid.mcid] = node.obj.reference
+                nums[2 * kid.page + 1][kid.mcid] = node.reference
     # WeasyPrint numbers annotations' /StructParent after the pages.
     owners = {pdf.objects[number].get("StructParent"): owner
               for number, owner in annotations.items()}
@@ -348,9 +377,9 @@ def _parent_tree(document: Node, pdf: pydyf.PDF, root: pydyf.Dictionary,
             nums[index + 1] = owners[nums[index]]
 
 
-def _id_tree(document: Node, pdf: pydyf.PDF, root: pydyf.Dictionary) -> None:
+def _id_tree(tree: list[Node], root: pydyf.Dictionary) -> None:
     """``/IDTree``: a name tree from each element's ``/ID`` to the element."""
-    ids = sorted(((node.obj["ID"], node.obj.reference) for node in document.walk()
+    ids = sorted(((node.obj["ID"], node.reference) for node in tree
                   if "ID" in node.obj), key=lambda pair: pair[0].string)
     if ids:
         root["IDTree"] = pydyf.Dictionary({"Names": pydyf.Array(

@@ -9,10 +9,6 @@ Three promises on top of WeasyPrint:
 - the same HTML gives the same bytes (dates come from the document's
   ``dcterms.created``/``dcterms.modified`` meta elements, ``/ID`` is derived
   from the content, font subset prefixes are content hashes).
-
-Deriving the ``/ID`` from the content made pydyf compress every stream twice (once to
-hash the file, once to write it: ~15 ms a 10-page handout, 5 % of WeasyPrint's time);
-each stream is compressed once now (``_streams_compressed_once``), the same bytes.
 """
 
 from __future__ import annotations
@@ -27,12 +23,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import DataHandler, Request
 
-import pydyf
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import css_cache, pdfua
+from .pdf_write import serialize_once
 from .errors import Problem, error, warning
 
 # The tagging extension has to be in place before any PDF is written; it is
@@ -137,42 +133,11 @@ class PdfRenderer:
             ).render(font_config=self.font_config, stylesheets=extra,
                      pdf_variant="pdf/ua-1")
             # pdf_identifier=True: an /ID derived from the content (pydyf hashes the
-            # objects), so the same input gives the same bytes.
-            with _streams_compressed_once():
-                data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True)
+            # objects), so the same input gives the same bytes; serialize_once keeps
+            # pydyf from compressing every stream a second time for that hash.
+            data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True,
+                                      finisher=serialize_once)
         return RenderedPdf(data, len(document.pages), tuple(problems))
-
-
-# --- pydyf's streams ----------------------------------------------------------
-
-_compress_and_serialize = pydyf.Stream.data.fget  # type: ignore[attr-defined]
-_written = threading.local()
-
-
-def _stream_data(stream: pydyf.Stream) -> bytes:
-    """``Stream.data`` (the dictionary and the compressed bytes), computed once per
-    stream while this thread writes a PDF in ``_streams_compressed_once``."""
-    cache: dict[int, tuple[pydyf.Stream, bytes]] | None = getattr(_written, "streams", None)
-    if cache is None:
-        return _compress_and_serialize(stream)
-    entry = cache.get(id(stream))
-    if entry is None or entry[0] is not stream:  # the stream is kept: its id is not reused
-        entry = cache[id(stream)] = (stream, _compress_and_serialize(stream))
-    return entry[1]
-
-
-pydyf.Stream.data = property(_stream_data)  # type: ignore[assignment]
-
-
-@contextmanager
-def _streams_compressed_once() -> Iterator[None]:
-    # pydyf.PDF.write asks each stream for its data to write it and again to hash the
-    # file for /ID; nothing changes a stream in between.
-    _written.streams = {}
-    try:
-        yield
-    finally:
-        _written.streams = None
 
 
 # --- WeasyPrint's logger -------------------------------------------------------

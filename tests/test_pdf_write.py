@@ -1,0 +1,55 @@
+"""``pdf_write.serialize_once``: the same bytes as pydyf's own write, each stream
+compressed once instead of twice (pydyf hashes every object again for ``/ID``)."""
+
+from __future__ import annotations
+
+import zlib
+
+import pikepdf
+import pydyf
+import pytest
+import weasyprint
+
+from publisher import render_pdf  # noqa: F401  (installs our tagging, as a build does)
+from publisher.pdf_write import serialize_once
+
+HTML = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>T</title>
+<meta name="dcterms.created" content="2026-01-02"></head><body>
+<h1>Taking your medicines</h1><p>Keep a list of your medicines.</p>
+<p style="break-before: page"><a href="https://example.org/">The clinic</a></p>
+</body></html>"""
+
+
+class CountingZlib:
+    """pydyf's ``zlib`` with its compressions counted."""
+
+    def __init__(self) -> None:
+        self.compressions = 0
+
+    def compressobj(self, *args: object, **kwargs: object) -> object:
+        self.compressions += 1
+        return zlib.compressobj(*args, **kwargs)
+
+
+def written(finisher: object, monkeypatch: pytest.MonkeyPatch) -> tuple[bytes, int]:
+    counting = CountingZlib()
+    monkeypatch.setattr(pydyf, "zlib", counting)
+    document = weasyprint.HTML(string=HTML).render(pdf_variant="pdf/ua-1")
+    data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True,
+                              finisher=finisher)
+    monkeypatch.setattr(pydyf, "zlib", zlib)
+    return data, counting.compressions
+
+
+def test_same_bytes_with_each_stream_compressed_once(monkeypatch: pytest.MonkeyPatch,
+                                                     tmp_path) -> None:
+    plain, twice = written(None, monkeypatch)
+    once_data, once = written(serialize_once, monkeypatch)
+    assert once_data == plain
+    # pydyf compresses every stream twice (write, then /ID hash) but the
+    # cross-reference stream, written after the hash, once.
+    assert twice == 2 * once - 1 and once > 3
+    path = tmp_path / "t.pdf"
+    path.write_bytes(once_data)
+    with pikepdf.open(path) as pdf:    # qpdf reads it, /ID included
+        assert len(pdf.pages) == 2 and len(pdf.trailer.ID) == 2
