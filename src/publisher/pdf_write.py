@@ -11,14 +11,23 @@ second pass was a quarter of ``write_pdf``'s time (~25 ms).
 ``pydyf.PDF`` just before it is written): for the write, each object's
 serialization is kept the first time it is made and reused for the hash.  The
 bytes are the ones pydyf would write, by construction: the same serialization of
-the same, no longer changing, objects.
+the same, no longer changing, objects — but for the compression level.
+
+Streams are compressed at zlib's own default level (6) instead of pydyf's 9: half
+the compression time (7.4 -> 3.3 ms a 10-page handout, the fonts included) for
+streams ~1.4 % larger (39.2 -> 39.7 KB of a clinic handout's ~40 KB of streams).
+The PDF says the same: its streams decode to the same bytes (tests/test_pdf_write.py).
 """
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 import pydyf
+
+#: zlib level of the PDF's streams (pydyf's is 9).
+ZLIB_LEVEL = 6
 
 #: Object class -> its subclass that keeps its serialization (made on first use).
 _ONCE_CLASSES: dict[type, type] = {}
@@ -34,7 +43,7 @@ def _serialized_once(cls: type) -> type:
     """``cls`` with a ``data`` property that keeps its first result."""
     once = _ONCE_CLASSES.get(cls)
     if once is None:
-        serialize = cls.data.fget
+        serialize = _stream_data if cls.data is pydyf.Stream.data else cls.data.fget
 
         def data(self: Any) -> bytes:
             try:
@@ -47,6 +56,19 @@ def _serialized_once(cls: type) -> type:
             "data": property(data), "__module__": __name__,
             "__doc__": f"{cls.__name__} serialized once (pdf_write)."})
     return once
+
+
+def _stream_data(stream: pydyf.Stream) -> bytes:
+    """pydyf's ``Stream.data`` (0.13), compressed at ``ZLIB_LEVEL``."""
+    if not stream.compress:
+        return pydyf.Stream.data.fget(stream)  # type: ignore[attr-defined]
+    raw = b"\n".join(pydyf._to_bytes(item) for item in stream.stream)
+    extra = pydyf.Dictionary(stream.extra.copy())
+    extra["Filter"] = "/FlateDecode"
+    compressor = zlib.compressobj(level=ZLIB_LEVEL)
+    packed = compressor.compress(raw) + compressor.flush()
+    extra["Length"] = len(packed)
+    return b"\n".join((extra.data, b"stream", packed, b"endstream"))
 
 
 def _keep_serialization(obj: Any) -> None:
