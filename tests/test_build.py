@@ -207,3 +207,15 @@ def test_workers_replaced_along_the_way_give_the_same_bytes(
     from publisher import workers as build_module
     monkeypatch.setattr(build_module, "HANDOUTS_PER_WORKER", 1)
     assert_parallel_build_matches_serial(tmp_path)
+
+
+def test_the_longest_handouts_are_sent_to_the_workers_first(tmp_path: Path) -> None:
+    """So that the workers finish together (workers.longest_first)."""
+    from formats_fixtures import example_document, medicine_document, source
+
+    from publisher.render_handout import RenderJob
+    from publisher.workers import longest_first
+    short, long_ = source(medicine_document(tmp_path)), source(example_document())
+    jobs = [RenderJob(short, ("html", "pdf"), (), ""), RenderJob(long_, ("html",), (), ""),
+            RenderJob(long_, ("html", "pdf"), (), ""), RenderJob(short, ("html",), (), "")]
+    assert longest_first(jobs) == [jobs[2], jobs[1], jobs[0], jobs[3]]

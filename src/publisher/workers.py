@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .config import Config
+from .model import segments
 from .worker_preload import start_fork_server
 from .render_handout import (RenderJob, RenderedHandout, failed_job, render_job, start_worker,
                              worker_started_for)
@@ -193,11 +194,22 @@ def _serially(jobs: list[RenderJob], progress: Progress | None) -> Iterator[Rend
                 timer.cancel()
 
 
+def longest_first(jobs: Iterable[RenderJob]) -> list[RenderJob]:
+    """The jobs by how long they take, roughly (their text's length times their
+    formats), longest first; equal ones in their order."""
+    def work(job: RenderJob) -> int:
+        return len(job.formats) * sum(len(s.text) for s in segments(job.handout.blocks))
+    return sorted(jobs, key=work, reverse=True)
+
+
 def _in_pool(jobs: list[RenderJob], pool: LocalPool, config: Config,
              progress: Progress | None) -> Iterator[RenderedHandout]:
     """Jobs in the pool, a few in flight; a dead worker's jobs are tried once more,
-    each alone, so the one that kills workers is found and the others are kept."""
-    pending = deque(jobs)
+    each alone, so the one that kills workers is found and the others are kept.
+
+    The longest handouts go first: the last ones to finish are then short, and the
+    workers finish together instead of one waiting for another's long handout."""
+    pending = deque(longest_first(jobs))
     suspects: deque[RenderJob] = deque()
     retried: set[tuple[str, str]] = set()
     running: dict[Future, tuple[RenderJob, float]] = {}
