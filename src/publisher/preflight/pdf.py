@@ -16,7 +16,8 @@ import pikepdf
 
 from ..errors import Problem, error
 from .pdf_links import (check_annotation_parent, check_id_tree, check_marks_apart,
-                        check_print_margin, check_rtl_clusters, check_split_links)
+                        check_print_margin, check_rtl_clusters, check_split_links,
+                        none_below)
 from .pdf_model import ObjId, PdfDoc, StructElem, _kids, read_pdf
 from .pdf_twin import check_split_blocks
 
@@ -197,6 +198,8 @@ def check_th_scope(doc: PdfDoc) -> list[Problem]:
 def check_text_size(doc: PdfDoc) -> list[Problem]:
     problems = []
     for number, sizes in enumerate(doc.char_sizes, 1):
+        if none_below(sizes, doc.min_text_pt - SIZE_TOLERANCE):
+            continue
         small = [size for size in sizes if size < doc.min_text_pt - SIZE_TOLERANCE]
         if small:
             problems.append(doc.problem(
