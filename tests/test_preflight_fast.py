@@ -73,3 +73,22 @@ def test_none_below_sees_past_a_nan_that_min_would_stop_at() -> None:
     assert min(values) != 1.0  # min keeps the NaN: alone it would miss the 1.0
     assert none_below(values, 18.0) is False
     assert none_below([sys.float_info.max, sys.float_info.max, 20.0], 18.0) is True
+
+
+def test_a_tj_array_is_read_as_its_items_whatever_qpdf_writes() -> None:
+    """``_shown``'s reading of qpdf's unparsing (empty strings written ``()`` read
+    as ``<>``) gives the tokens of the array read item by item."""
+    import pikepdf
+    from publisher.preflight.pdf_show import _hex, _shown
+
+    def items(array: pikepdf.Array) -> list[bytes]:
+        return [str(item).encode() if isinstance(item, int) else _hex(item)
+                for item in array]
+    for strings in ([b"", b"\x00E"], [b"("], [b"(", b""], [b")", b"("], [b"\\"],
+                    [b"AB", b""], [b"\x00\x10", b"", b"", b"\x00\x11"]):
+        array = pikepdf.Array([part for string in strings
+                               for part in (pikepdf.String(string), 0)] + [20])
+        tokens, written = _shown(array)
+        assert [t for t in tokens if t not in (b"[", b"]")] == items(array), strings
+        if written is not None:
+            assert written.split() == tokens

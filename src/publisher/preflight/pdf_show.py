@@ -304,8 +304,12 @@ def _hex(value: object) -> bytes:
 def _shown(array: pikepdf.Array) -> tuple[list[bytes], bytes | None]:
     """A TJ array's strings (as ``<hex digits>``) and numbers, from qpdf's unparsing
     of it: one call into qpdf instead of two per glyph; and that unparsing when it
-    is only such tokens (else None)."""
+    is only such tokens (else None).  WeasyPrint writes some empty strings, which
+    qpdf writes ``()``: they are read as ``<>`` (qpdf escapes a parenthesis inside
+    a string, so a string with text still leaves one for ``_TJ_OTHER`` to find)."""
     written = array.unparse()
+    if b"()" in written:
+        written = written.replace(b"()", b"<>")
     if _TJ_OTHER.search(written) is None:
         return written.split(), written
     return [str(item).encode() if type(item) is int or type(item) is Decimal
