@@ -118,12 +118,14 @@ def check_print_margin(doc: PdfDoc) -> list[Problem]:
     problems = []
     limit = EDGE_PT - 0.01
     for number, (glyphs, (width, height)) in enumerate(zip(doc.glyphs, doc.page_sizes), 1):
-        near = [g for g in glyphs if (g.x0 < limit or g.top < limit or width - g.x1 < limit
-                                      or height - g.bottom < limit) and g.text.strip()]
+        # Unpacked rather than by name: a named tuple's fields are Python look-ups.
+        near = [text for text, x0, top, x1, bottom in glyphs
+                if (x0 < limit or top < limit or width - x1 < limit
+                    or height - bottom < limit) and text.strip()]
         if near:
             problems.append(doc.problem(
                 "print-margin", f"page {number}: {len(near)} glyph(s) closer than 0.5 in "
-                f"to the paper edge ({''.join(g.text for g in near[:20])!r})"))
+                f"to the paper edge ({''.join(near[:20])!r})"))
     return problems
 
 

@@ -142,11 +142,17 @@ class _Reader(PageGlyphs):
                     raise NotUnderstood(f"{name} without a tag")
                 depth += 1
                 props = operands[1] if name == "BDC" else None
-                inline = isinstance(props, pikepdf.Dictionary)
-                # pdfplumber reads an MCID only from a property list written inline.
-                self.mcid = int(props.MCID) if inline and "/MCID" in props else None
-                if top and (mcid := marked_content_id(props, properties)) is not None:
-                    content.mcids.append(mcid)
+                if isinstance(props, pikepdf.Dictionary):
+                    # pdfplumber reads an MCID only from a property list written
+                    # inline; one look-up (a null /MCID is no MCID, as "in" says).
+                    found = props.get("/MCID")
+                    self.mcid = None if found is None else int(found)
+                    if top and self.mcid is not None:
+                        content.mcids.append(self.mcid)
+                else:
+                    self.mcid = None
+                    if top and (mcid := marked_content_id(props, properties)) is not None:
+                        content.mcids.append(mcid)
             elif name == "EMC":
                 depth = max(depth - 1, 0)
                 self.mcid = None
