@@ -13,7 +13,6 @@ WeasyPrint's text costs a dictionary look-up and a few multiplications per glyph
 from __future__ import annotations
 
 import math
-import re
 import struct
 from dataclasses import dataclass
 from decimal import Decimal
@@ -116,11 +115,12 @@ class PageGlyphs:
             return  # pdfminer shows nothing without a font either
         self.render(tokens, font, state, mult_matrix(state.matrix, ctm), written)
 
-    def render(self, tokens: list[bytes], font: FontMetrics, state: TextState,
+    def render(self, tokens: list[bytes] | None, font: FontMetrics, state: TextState,
                matrix: Matrix, written: bytes | None = None) -> None:
         """pdfminer's ``render_string_horizontal`` and ``LTChar`` box, glyph by glyph,
         with the same operations in the same order (the same floats).  ``tokens`` are
-        strings as ``<hex digits>`` and numbers, as qpdf writes them (``_shown``)."""
+        strings as ``<hex digits>`` and numbers, as qpdf writes them (``_shown``), or
+        None for the tokens of ``written``, a TJ array as qpdf writes it."""
         size = state.size
         scaling = state.scaling * 0.01
         charspace = state.charspace * scaling
@@ -147,6 +147,8 @@ class PageGlyphs:
                               written)
                 state.line = (x, y)
                 return
+        if tokens is None:
+            tokens = written.split()  # type: ignore[union-attr]
         texts: list[str] = []
         need_charspace = False
         for token in tokens:
@@ -186,7 +188,7 @@ class PageGlyphs:
         if self.mcid is not None and texts:
             self.text[self.mcid] = self.text.get(self.mcid, "") + "".join(texts)
 
-    def line(self, tokens: list[bytes], font: FontMetrics, size: float,
+    def line(self, tokens: list[bytes] | None, font: FontMetrics, size: float,
              dxscale: float, a: float, e: float, top: float, bottom: float,
              line_size: float, x: float, written: bytes | None = None) -> float:
         """``render`` for what WeasyPrint writes (upright, Identity-H, no character
@@ -197,15 +199,16 @@ class PageGlyphs:
         of the array as qpdf wrote it (``written``) are dropped before splitting,
         and a one-glyph string is one look-up.  A box is never mirrored when ``a``
         and every advance are not negative; otherwise ``line_each``."""
+        if written is not None:  # the array's zeros are dropped where they move nothing
+            tokens = written.replace(b"> 0 <", b"> <").split() \
+                if 0 <= dxscale < math.inf else written.split()
         if not (a >= 0 and size >= 0 and font.widths_nonnegative):
-            return self.line_each(tokens, font, size, dxscale, a, e, top, bottom,
+            return self.line_each(tokens, font, size, dxscale, a, e, top, bottom,  # type: ignore[arg-type]
                                   line_size, x)
-        if written is not None and 0 <= dxscale < math.inf:
-            tokens = written.replace(b"> 0 <", b"> <").split()
         one, append, new = font.hex_glyph_one, self.glyphs.append, _new
         texts: list[str] = []
         shown = texts.append
-        for token in tokens:
+        for token in tokens:  # type: ignore[union-attr]
             found = one.get(token)
             if found is not None:
                 text, width = found
@@ -287,7 +290,7 @@ def _box(m: Matrix, adv: float, descent: float, ascent: float) -> tuple[float, f
 
 # A TJ array as qpdf writes it back: "[", hex strings, numbers and "]" between spaces
 # (a literal string, which qpdf writes for printable bytes, is read item by item).
-_TJ_OTHER = re.compile(rb"[^ \[\]<>0-9A-Fa-f+.-]")
+_TJ_TOKEN_BYTES = b" []<>0123456789ABCDEFabcdef+.-"  # translate() deletes them
 _new = tuple.__new__  # a Glyph without the named tuple's Python-level __new__
 
 
@@ -301,16 +304,18 @@ def _hex(value: object) -> bytes:
     return b"<" + _string(value).hex().encode() + b">"
 
 
-def _shown(array: pikepdf.Array) -> tuple[list[bytes], bytes | None]:
-    """A TJ array's strings (as ``<hex digits>``) and numbers, from qpdf's unparsing
-    of it: one call into qpdf instead of two per glyph; and that unparsing when it
-    is only such tokens (else None).  WeasyPrint writes some empty strings, which
-    qpdf writes ``()``: they are read as ``<>`` (qpdf escapes a parenthesis inside
-    a string, so a string with text still leaves one for ``_TJ_OTHER`` to find)."""
+def _shown(array: pikepdf.Array) -> tuple[list[bytes] | None, bytes | None]:
+    """A TJ array as qpdf writes it back, when that is only strings as ``<hex
+    digits>`` and numbers: one call into qpdf instead of two per glyph; (None,
+    written).  Else its strings and numbers item by item: (tokens, None).
+
+    WeasyPrint writes some empty strings, which qpdf writes ``()``: they are read as
+    ``<>`` (qpdf escapes a parenthesis inside a string, so a string with text
+    leaves one for the test of what is left)."""
     written = array.unparse()
-    if b"()" in written:
+    if written.translate(None, _TJ_TOKEN_BYTES):
         written = written.replace(b"()", b"<>")
-    if _TJ_OTHER.search(written) is None:
-        return written.split(), written
-    return [str(item).encode() if type(item) is int or type(item) is Decimal
-            else _hex(item) for item in array], None
+        if written.translate(None, _TJ_TOKEN_BYTES):
+            return [str(item).encode() if type(item) is int or type(item) is Decimal
+                    else _hex(item) for item in array], None
+    return None, written
