@@ -131,7 +131,8 @@ def _read_structure(pdf: pikepdf.Pdf, page_index: dict[ObjId, int]) -> list[Stru
                         element.kids.append((kid_page, int(kid.MCID)))
                 elif kind == "/OBJR":
                     element.kids.append(kid)
-                elif "/S" in kid and (child := build(kid, page)) is not None:
+                # get, not "in": half the cost, and a null /S is no /S for both.
+                elif kid.get("/S") is not None and (child := build(kid, page)) is not None:
                     element.children.append(child)
                     element.kids.append(child)
         return element
