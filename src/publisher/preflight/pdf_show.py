@@ -225,8 +225,8 @@ class PageGlyphs:
             run = font.hex_glyphs.get(token)
             if run is None:
                 run = font.hex_glyphs[token] = font.hex_glyph(token[1:-1])
-                if len(run) == 1:
-                    one[token] = run[0]
+            if len(run) == 1:
+                one[token] = run[0]
             for text, width in run:
                 adv = width * size
                 left = x * a + e
