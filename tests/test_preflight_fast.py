@@ -11,6 +11,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from publisher.preflight.pdf import check_pdf
 from publisher.preflight.pdf_links import (FIRST_RIGHT_TO_LEFT, check_marks_apart,
                                            none_below)
 from publisher.preflight.pdf_model import Glyph, PdfDoc
@@ -98,3 +99,23 @@ def test_a_tj_array_is_read_as_its_items_whatever_qpdf_writes() -> None:
     assert _shown(pikepdf.Array([pikepdf.String(b""), 0, pikepdf.String(b"\x00E")]))[0] \
         is None
     assert _shown(pikepdf.Array([pikepdf.String(b"AB")]))[1] is None
+
+
+def test_the_collector_is_off_while_a_pdf_is_checked_and_as_it_was_after(
+        tmp_path: Path, monkeypatch) -> None:
+    import gc
+
+    from publisher.preflight import pdf as preflight_pdf
+    seen = []
+    monkeypatch.setattr(preflight_pdf, "read_pdf",
+                        lambda *args, **kwargs: (seen.append(gc.isenabled()), 1 / 0))
+    was_on = gc.isenabled()
+    try:
+        for state in (True, False):
+            (gc.enable if state else gc.disable)()
+            problems = check_pdf(tmp_path / "x.pdf", data=b"%PDF-1.7")
+            assert [p.check for p in problems] == ["pdf-read"]  # the error still reported
+            assert gc.isenabled() is state
+    finally:
+        (gc.enable if was_on else gc.disable)()
+    assert seen == [False, False]
