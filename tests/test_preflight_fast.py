@@ -27,8 +27,8 @@ def test_no_character_below_the_first_right_to_left_one_is_right_to_left() -> No
 
 
 def _doc(pages: list[list[Glyph]], size: tuple[float, float] = (612, 792)) -> PdfDoc:
-    return PdfDoc(Path("x.pdf"), None, 18.0, [], [], {}, [[] for _ in pages],  # type: ignore[arg-type]
-                  pages, [size] * len(pages), read_twin=False)
+    return PdfDoc(Path("x.pdf"), None, 18.0, [], [], {},  # type: ignore[arg-type]
+                  [[] for _ in pages], pages, [size] * len(pages), read_twin=False)
 
 
 def _marks_apart_slow(glyphs: list[Glyph]) -> int:

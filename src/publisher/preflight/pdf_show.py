@@ -203,7 +203,7 @@ class PageGlyphs:
             tokens = written.replace(b"> 0 <", b"> <").split() \
                 if 0 <= dxscale < math.inf else written.split()
         if not (a >= 0 and size >= 0 and font.widths_nonnegative):
-            return self.line_each(tokens, font, size, dxscale, a, e, top, bottom,  # type: ignore[arg-type]
+            return self.line_each(tokens or [], font, size, dxscale, a, e, top, bottom,
                                   line_size, x)
         one, append, new = font.hex_glyph_one, self.glyphs.append, _new
         texts: list[str] = []
