@@ -57,7 +57,9 @@ def shown_texts(handout: LocalizedDocument) -> list[tuple[str, Segment | None, i
 def require_glyphs(handout: LocalizedDocument) -> None:
     """RenderError naming the font package when a shown character has no glyph."""
     texts = shown_texts(handout)
-    missing = uncovered("".join(text for text, _, _ in texts))
+    # Each character once: the font coverage is asked per character, and a handout
+    # shows thousands of characters but a few dozen distinct ones.
+    missing = uncovered("".join(set("".join(text for text, _, _ in texts))))
     if not missing:
         return
     segment, line = next(((s, l) for t, s, l in texts if any(c in t for c in missing)),

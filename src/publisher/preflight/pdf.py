@@ -8,15 +8,18 @@ everything.
 
 from __future__ import annotations
 
+import gc
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import pikepdf
 
 from ..errors import Problem, error
 from .pdf_links import (check_annotation_parent, check_id_tree, check_marks_apart,
-                        check_print_margin, check_rtl_clusters, check_split_links)
+                        check_print_margin, check_rtl_clusters, check_split_links,
+                        none_below)
 from .pdf_model import ObjId, PdfDoc, StructElem, _kids, read_pdf
 from .pdf_twin import check_split_blocks
 
@@ -197,6 +200,8 @@ def check_th_scope(doc: PdfDoc) -> list[Problem]:
 def check_text_size(doc: PdfDoc) -> list[Problem]:
     problems = []
     for number, sizes in enumerate(doc.char_sizes, 1):
+        if none_below(sizes, doc.min_text_pt - SIZE_TOLERANCE):
+            continue
         small = [size for size in sizes if size < doc.min_text_pt - SIZE_TOLERANCE]
         if small:
             problems.append(doc.problem(
@@ -214,13 +219,33 @@ PDF_CHECKS: list[Callable[[PdfDoc], list[Problem]]] = [
 ]
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a PDF is read and checked.
+
+    The model is tens of thousands of objects (a tuple per glyph) that live until
+    the checks end and form no cycles, so reference counting frees them all; with
+    the collector on, they are what makes a worker's young collections promote
+    them and its full collections (which walk a warm worker's whole heap) come
+    sooner.  A caller that turned the collector off keeps it off."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def check_pdf(path: Path, *, min_text_pt: float = 18.0, data: bytes | None = None,
               read_twin: bool = True) -> list[Problem]:
     """Every PDF rule on the file at ``path``, or on ``data`` (then ``path`` names it
     in problems, and ``read_twin=False`` skips the HTML twin beside it)."""
-    try:
-        doc = read_pdf(Path(path), min_text_pt=min_text_pt, data=data, read_twin=read_twin)
-    except Exception as exc:  # a file we cannot read is the finding
-        return [error(path, f"cannot read PDF: {exc}", check="pdf-read")]
-    with doc.pdf:
-        return [problem for check in PDF_CHECKS for problem in check(doc)]
+    with _collector_paused():
+        try:
+            doc = read_pdf(Path(path), min_text_pt=min_text_pt, data=data,
+                           read_twin=read_twin)
+        except Exception as exc:  # a file we cannot read is the finding
+            return [error(path, f"cannot read PDF: {exc}", check="pdf-read")]
+        with doc.pdf:
+            return [problem for check in PDF_CHECKS for problem in check(doc)]

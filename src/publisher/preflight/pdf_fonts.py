@@ -18,6 +18,7 @@ own metrics for them), and a ToUnicode CMap with anything but ``bfchar`` and
 
 from __future__ import annotations
 
+import functools
 import struct
 import warnings
 from dataclasses import dataclass, field
@@ -46,6 +47,15 @@ class FontMetrics:
     #: as strings are met: a line of text is then a look-up per glyph.
     hex_glyphs: dict[bytes, tuple[tuple[str, float], ...]] = field(
         default_factory=dict, compare=False, repr=False)
+    #: The strings of ``hex_glyphs`` that are one glyph -> its (text, width): the
+    #: string of each glyph WeasyPrint writes.
+    hex_glyph_one: dict[bytes, tuple[str, float]] = field(
+        default_factory=dict, compare=False, repr=False)
+
+    @functools.cached_property
+    def widths_nonnegative(self) -> bool:
+        """Whether no advance is negative (nor NaN): then no glyph box is mirrored."""
+        return self.default_width >= 0 and all(width >= 0 for width in self.widths.values())
 
     def text(self, code: int) -> str:
         found = self.to_unicode.get(code)

@@ -5,7 +5,10 @@ Each is a check ``(doc) -> problems`` as in ``pdf.py``, reading only the file.
 
 from __future__ import annotations
 
+import math
 import unicodedata
+from collections.abc import Sequence
+from operator import itemgetter
 
 import pikepdf
 
@@ -13,6 +16,20 @@ from ..errors import Problem
 from .pdf_model import PdfDoc, StructElem, _kids
 
 EDGE_PT = 36.0   # half an inch: most printers cannot print closer to the edge
+#: No character below it is right-to-left (bidi class R or AL): Hebrew starts here
+#: (tests/test_preflight_fast.py proves it over every code point below).
+FIRST_RIGHT_TO_LEFT = "\u0590"
+_text_of = itemgetter(0)  # a Glyph's text (a named tuple: index 0), at C speed
+
+
+def none_below(values: Sequence[float], bound: float) -> bool:
+    """``not any(value < bound for value in values)``, with ``min`` doing the loop
+    in C.  ``min`` is exact only without NaN (a NaN compares false both ways and can
+    hide a smaller value behind it); a sum that is not finite (NaN, or an infinity)
+    sends the values to the loop."""
+    if math.isfinite(sum(values)):
+        return not values or min(values) >= bound
+    return not any(value < bound for value in values)
 
 
 def _parent_tree(node: pikepdf.Object) -> dict[int, pikepdf.Object]:
@@ -101,13 +118,24 @@ def check_print_margin(doc: PdfDoc) -> list[Problem]:
     problems = []
     limit = EDGE_PT - 0.01
     for number, (glyphs, (width, height)) in enumerate(zip(doc.glyphs, doc.page_sizes), 1):
-        near = [g for g in glyphs if (g.x0 < limit or g.top < limit or width - g.x1 < limit
-                                      or height - g.bottom < limit) and g.text.strip()]
+        # Unpacked rather than by name: a named tuple's fields are Python look-ups.
+        near = [text for text, x0, top, x1, bottom in glyphs
+                if (x0 < limit or top < limit or width - x1 < limit
+                    or height - bottom < limit) and text.strip()]
         if near:
             problems.append(doc.problem(
                 "print-margin", f"page {number}: {len(near)} glyph(s) closer than 0.5 in "
-                f"to the paper edge ({''.join(g.text for g in near[:20])!r})"))
+                f"to the paper edge ({''.join(near[:20])!r})"))
     return problems
+
+
+def _has_right_to_left(text: str) -> bool:
+    """``_right_to_left(text)``, asking Unicode only about the distinct characters
+    from U+0590 up (a page of English has a few: bullets, quotes, dashes)."""
+    if max(text, default="") < FIRST_RIGHT_TO_LEFT:
+        return False
+    return any(unicodedata.bidirectional(char) in ("R", "AL")
+               for char in set(text) if char >= FIRST_RIGHT_TO_LEFT)
 
 
 def _right_to_left(text: str) -> bool:
@@ -139,6 +167,8 @@ def check_marks_apart(doc: PdfDoc) -> list[Problem]:
     Our PDFs draw such a letter and its marks as one glyph (``pdf_marks``)."""
     problems = []
     for number, glyphs in enumerate(doc.glyphs, 1):
+        if not _has_right_to_left("".join(map(_text_of, glyphs))):
+            continue  # no right-to-left letter on the page: nothing to be apart from
         apart = [after.text for before, after in zip(glyphs, glyphs[1:])
                  if before.text and all(unicodedata.category(char) == "Mn"
                                         for char in before.text)

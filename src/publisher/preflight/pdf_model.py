@@ -105,10 +105,11 @@ def _read_structure(pdf: pikepdf.Pdf, page_index: dict[ObjId, int]) -> list[Stru
         return page_index.get(page.objgen, inherited) if page is not None else inherited
 
     def build(obj: pikepdf.Dictionary, page: int | None) -> StructElem | None:
-        if obj.is_indirect:
-            if obj.objgen in seen:  # a cycle or a shared element: count it once
+        key = obj.objgen  # (0, 0) for a direct object
+        if key != (0, 0):
+            if key in seen:  # a cycle or a shared element: count it once
                 return None
-            seen.add(obj.objgen)
+            seen.add(key)
         role = str(obj.get("/S", "/NonStruct"))
         mapped = {role}
         while role_map.get(role, role) not in mapped:  # stop on cycles
@@ -122,14 +123,16 @@ def _read_structure(pdf: pikepdf.Pdf, page_index: dict[ObjId, int]) -> list[Stru
                     element.mcids.append((page, int(kid)))
                     element.kids.append((page, int(kid)))
             elif isinstance(kid, pikepdf.Dictionary):
-                if kid.get("/Type") == "/MCR":
+                kind = kid.get("/Type")  # asked once: each question crosses into qpdf
+                if kind == "/MCR":
                     kid_page = page_of(kid, page)
                     if kid_page is not None:
                         element.mcids.append((kid_page, int(kid.MCID)))
                         element.kids.append((kid_page, int(kid.MCID)))
-                elif kid.get("/Type") == "/OBJR":
+                elif kind == "/OBJR":
                     element.kids.append(kid)
-                elif "/S" in kid and (child := build(kid, page)) is not None:
+                # get, not "in": half the cost, and a null /S is no /S for both.
+                elif kid.get("/S") is not None and (child := build(kid, page)) is not None:
                     element.children.append(child)
                     element.kids.append(child)
         return element

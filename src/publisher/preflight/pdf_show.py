@@ -12,7 +12,7 @@ WeasyPrint's text costs a dictionary look-up and a few multiplications per glyph
 
 from __future__ import annotations
 
-import re
+import math
 import struct
 from dataclasses import dataclass
 from decimal import Decimal
@@ -93,10 +93,11 @@ class PageGlyphs:
 
     def show(self, name: str, operands: list, state: TextState, ctm: Matrix) -> None:
         """Tj, TJ, ' or " with its operands, in ``state`` under ``ctm``."""
+        written = None  # a TJ array as qpdf writes it
         if name == "TJ":
             if len(operands) != 1 or not isinstance(operands[0], pikepdf.Array):
                 raise NotUnderstood("TJ without an array")
-            tokens = _shown(operands[0])
+            tokens, written = _shown(operands[0])
         elif name == '"':
             if len(operands) != 3:
                 raise NotUnderstood('" without three operands')
@@ -112,13 +113,14 @@ class PageGlyphs:
         font = state.font
         if font is None:
             return  # pdfminer shows nothing without a font either
-        self.render(tokens, font, state, mult_matrix(state.matrix, ctm))
+        self.render(tokens, font, state, mult_matrix(state.matrix, ctm), written)
 
-    def render(self, tokens: list[bytes], font: FontMetrics, state: TextState,
-               matrix: Matrix) -> None:
+    def render(self, tokens: list[bytes] | None, font: FontMetrics, state: TextState,
+               matrix: Matrix, written: bytes | None = None) -> None:
         """pdfminer's ``render_string_horizontal`` and ``LTChar`` box, glyph by glyph,
         with the same operations in the same order (the same floats).  ``tokens`` are
-        strings as ``<hex digits>`` and numbers, as qpdf writes them (``_shown``)."""
+        strings as ``<hex digits>`` and numbers, as qpdf writes them (``_shown``), or
+        None for the tokens of ``written``, a TJ array as qpdf writes it."""
         size = state.size
         scaling = state.scaling * 0.01
         charspace = state.charspace * scaling
@@ -141,9 +143,12 @@ class PageGlyphs:
             y0, y1 = sorted((d * descent + ey, d * ascent + ey))
             top, bottom, line_size = (height - y1) + mb_top, (height - y0) + mb_top, y1 - y0
             if font.two_byte and charspace == 0:  # x += 0.0 changes no float: skipped
-                x = self.line(tokens, font, size, dxscale, a, e, top, bottom, line_size, x)
+                x = self.line(tokens, font, size, dxscale, a, e, top, bottom, line_size, x,
+                              written)
                 state.line = (x, y)
                 return
+        if tokens is None:
+            tokens = written.split()  # type: ignore[union-attr]
         texts: list[str] = []
         need_charspace = False
         for token in tokens:
@@ -183,11 +188,61 @@ class PageGlyphs:
         if self.mcid is not None and texts:
             self.text[self.mcid] = self.text.get(self.mcid, "") + "".join(texts)
 
-    def line(self, tokens: list[bytes], font: FontMetrics, size: float,
+    def line(self, tokens: list[bytes] | None, font: FontMetrics, size: float,
              dxscale: float, a: float, e: float, top: float, bottom: float,
-             line_size: float, x: float) -> float:
+             line_size: float, x: float, written: bytes | None = None) -> float:
         """``render`` for what WeasyPrint writes (upright, Identity-H, no character
-        spacing), a glyph per dictionary look-up; the same floats.  The new x."""
+        spacing), a glyph per dictionary look-up; the same floats.  The new x.
+
+        WeasyPrint writes each glyph as a string of its own with ``0`` between
+        them: at a finite size a ``0`` moves nothing (x - 0.0 is x), so the zeros
+        of the array as qpdf wrote it (``written``) are dropped before splitting,
+        and a one-glyph string is one look-up.  A box is never mirrored when ``a``
+        and every advance are not negative; otherwise ``line_each``."""
+        if written is not None:  # the array's zeros are dropped where they move nothing
+            tokens = written.replace(b"> 0 <", b"> <").split() \
+                if 0 <= dxscale < math.inf else written.split()
+        if not (a >= 0 and size >= 0 and font.widths_nonnegative):
+            return self.line_each(tokens or [], font, size, dxscale, a, e, top, bottom,
+                                  line_size, x)
+        one, append, new = font.hex_glyph_one, self.glyphs.append, _new
+        texts: list[str] = []
+        shown = texts.append
+        for token in tokens:  # type: ignore[union-attr]
+            found = one.get(token)
+            if found is not None:
+                text, width = found
+                adv = width * size
+                left = x * a + e
+                append(new(Glyph, (text, left, top, a * adv + left, bottom)))
+                shown(text)
+                x += adv
+                continue
+            if token[0] != 60:  # not "<": a number (or the array's brackets)
+                if token not in (b"[", b"]"):
+                    x -= float(token) * dxscale
+                continue
+            run = font.hex_glyphs.get(token)
+            if run is None:
+                run = font.hex_glyphs[token] = font.hex_glyph(token[1:-1])
+            if len(run) == 1:
+                one[token] = run[0]
+            for text, width in run:
+                adv = width * size
+                left = x * a + e
+                append(new(Glyph, (text, left, top, a * adv + left, bottom)))
+                shown(text)
+                x += adv
+        self.sizes.extend([line_size] * len(texts))
+        self.mcids.extend([self.mcid] * len(texts))
+        if self.mcid is not None and texts:
+            self.text[self.mcid] = self.text.get(self.mcid, "") + "".join(texts)
+        return x
+
+    def line_each(self, tokens: list[bytes], font: FontMetrics, size: float,
+                  dxscale: float, a: float, e: float, top: float, bottom: float,
+                  line_size: float, x: float) -> float:
+        """``line`` for boxes that may be mirrored (right < left: swapped)."""
         glyphs, cache, new = self.glyphs, font.hex_glyphs, _new
         texts: list[str] = []
         for token in tokens:
@@ -235,7 +290,7 @@ def _box(m: Matrix, adv: float, descent: float, ascent: float) -> tuple[float, f
 
 # A TJ array as qpdf writes it back: "[", hex strings, numbers and "]" between spaces
 # (a literal string, which qpdf writes for printable bytes, is read item by item).
-_TJ_OTHER = re.compile(rb"[^ \[\]<>0-9A-Fa-f+.-]")
+_TJ_TOKEN_BYTES = b" []<>0123456789ABCDEFabcdef+.-"  # translate() deletes them
 _new = tuple.__new__  # a Glyph without the named tuple's Python-level __new__
 
 
@@ -249,11 +304,18 @@ def _hex(value: object) -> bytes:
     return b"<" + _string(value).hex().encode() + b">"
 
 
-def _shown(array: pikepdf.Array) -> list[bytes]:
-    """A TJ array's strings (as ``<hex digits>``) and numbers, from qpdf's unparsing
-    of it: one call into qpdf instead of two per glyph."""
+def _shown(array: pikepdf.Array) -> tuple[list[bytes] | None, bytes | None]:
+    """A TJ array as qpdf writes it back, when that is only strings as ``<hex
+    digits>`` and numbers: one call into qpdf instead of two per glyph; (None,
+    written).  Else its strings and numbers item by item: (tokens, None).
+
+    WeasyPrint writes some empty strings, which qpdf writes ``()``: they are read as
+    ``<>`` (qpdf escapes a parenthesis inside a string, so a string with text
+    leaves one for the test of what is left)."""
     written = array.unparse()
-    if _TJ_OTHER.search(written) is None:
-        return written.split()
-    return [str(item).encode() if type(item) is int or type(item) is Decimal
-            else _hex(item) for item in array]
+    if written.translate(None, _TJ_TOKEN_BYTES):
+        written = written.replace(b"()", b"<>")
+        if written.translate(None, _TJ_TOKEN_BYTES):
+            return [str(item).encode() if type(item) is int or type(item) is Decimal
+                    else _hex(item) for item in array], None
+    return None, written

@@ -119,12 +119,13 @@ class _Reader(PageGlyphs):
         state, stack, depth = TextState(), [], 0
         content = self.content
         for instruction in instructions:
-            # Attributes, not tuple unpacking: unpacking asks qpdf for a sequence.
-            name, operands = str(instruction.operator), instruction.operands
+            # Attributes, not tuple unpacking: unpacking asks qpdf for a sequence; the
+            # operands only where they are read (each time is a call into qpdf).
+            name = str(instruction.operator)
             if name in TEXT_OPERATORS:
                 if top and depth == 0:
                     content.unmarked_text += 1
-                self.show(name, operands, state, ctm)
+                self.show(name, instruction.operands, state, ctm)
             elif name in _NO_TEXT:
                 continue
             elif name == "q":
@@ -137,20 +138,28 @@ class _Reader(PageGlyphs):
             elif name == "ET":
                 continue
             elif name in ("BDC", "BMC"):
+                operands = instruction.operands
                 if len(operands) != (2 if name == "BDC" else 1) or \
                         not isinstance(operands[0], pikepdf.Name):
                     raise NotUnderstood(f"{name} without a tag")
                 depth += 1
                 props = operands[1] if name == "BDC" else None
-                inline = isinstance(props, pikepdf.Dictionary)
-                # pdfplumber reads an MCID only from a property list written inline.
-                self.mcid = int(props.MCID) if inline and "/MCID" in props else None
-                if top and (mcid := marked_content_id(props, properties)) is not None:
-                    content.mcids.append(mcid)
+                if isinstance(props, pikepdf.Dictionary):
+                    # pdfplumber reads an MCID only from a property list written
+                    # inline; one look-up (a null /MCID is no MCID, as "in" says).
+                    found = props.get("/MCID")
+                    self.mcid = None if found is None else int(found)
+                    if top and self.mcid is not None:
+                        content.mcids.append(self.mcid)
+                else:
+                    self.mcid = None
+                    if top and (mcid := marked_content_id(props, properties)) is not None:
+                        content.mcids.append(mcid)
             elif name == "EMC":
                 depth = max(depth - 1, 0)
                 self.mcid = None
             elif name == "Tf":
+                operands = instruction.operands
                 if len(operands) != 2 or not isinstance(operands[0], pikepdf.Name):
                     raise NotUnderstood("Tf without a font name and a size")
                 key = str(operands[0])
@@ -162,10 +171,13 @@ class _Reader(PageGlyphs):
                     font = fonts[key] = self.fonts.get(found)
                 state.font, state.size = font, float(num(operands[1]))
             elif name == "Tm":
+                operands = instruction.operands
                 state.matrix, state.line = _floats(operands, 6), (0, 0)  # type: ignore[assignment]
             elif name == "cm":
+                operands = instruction.operands
                 ctm = mult_matrix(_floats(operands, 6), ctm)  # type: ignore[arg-type]
             elif name in ("Td", "TD"):
+                operands = instruction.operands
                 tx, ty = _floats(operands, 2)
                 a, b, c, d, e, f = state.matrix
                 state.matrix = (a, b, c, d, tx * a + ty * c + e, tx * b + ty * d + f)
@@ -175,6 +187,7 @@ class _Reader(PageGlyphs):
             elif name == "T*":
                 state.next_line()
             elif name in ("Tc", "Tw", "Tz", "Ts", "TL"):
+                operands = instruction.operands
                 (value,) = _floats(operands, 1)
                 if name == "Tc":
                     state.charspace = value
@@ -187,6 +200,7 @@ class _Reader(PageGlyphs):
                 else:
                     state.leading = -value
             elif name == "Do":
+                operands = instruction.operands
                 self.draw(operands, resources, ctm, streams)
             else:  # an inline image, d0/d1, BX/EX, an unknown operator
                 raise NotUnderstood(f"operator {name}")
