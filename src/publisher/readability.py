@@ -97,6 +97,8 @@ def prose(blocks: tuple[Block, ...]) -> list[Segment]:
 
 def _only_a_picture(text: str) -> bool:
     text = text.strip()
+    if not text.startswith("!["):  # a text that is one picture starts with it
+        return False
     return any(span.token.type == "image" and span.start == 0 and span.end == len(text)
                for span in link_spans(text))
 
