@@ -313,3 +313,19 @@ def test_a_heading_is_never_the_last_line_of_a_page() -> None:
     # Blank lines never open a page and never come two in a row.
     stream = lay_out([Unit(CELL_5, (4,)), Unit(CELL_5, (5,)), Unit(PARAGRAPH, (6,))])
     assert paginate(stream, 24) == [[(0, 0, 0, 0, 4), (), (0, 0, 0, 0, 5), (0, 0, 6)]]
+
+
+
+def test_a_text_without_markup_is_one_run_as_the_parser_gives_it() -> None:
+    """braille._MARKUP's fast path gives what the Markdown parser gives, on every
+    segment of the example and texts with every other ASCII punctuation."""
+    from formats_fixtures import example_document
+
+    from publisher import braille
+    from publisher.model import segments
+    texts = {s.text for s in segments(example_document().blocks)}
+    texts |= {"", " ", " lead", "trail ", "a  b", "tab\there", "x\u00a0y", "~~s~~",
+              "a:b-c+d@e$f#g%h=i>j^k{l}m|n'o\"p(q)r;s,t.u?v/w"}
+    plain = [t for t in texts if not braille._MARKUP.search(t)]
+    assert len(plain) > 20
+    assert [braille.inline_runs(t) for t in plain] == [braille.parsed_runs(t) for t in plain]
