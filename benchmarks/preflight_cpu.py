@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import gc
 import io
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,15 +25,7 @@ from publisher.preflight.pdf_model import _read_structure, read_pdf
 from publisher.preflight import pdf_text
 from publisher.preflight.pdf_text import read_page
 
-
-def cpu_ms(work: Callable[[], object], count: int, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.process_time()
-        work()
-        best = min(best, time.process_time() - start)
-    return best / count * 1000
-
+from cpu import cpu_ms  # benchmarks/cpu.py
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

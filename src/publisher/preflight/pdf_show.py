@@ -233,10 +233,7 @@ class PageGlyphs:
                 append(new(Glyph, (text, left, top, a * adv + left, bottom)))
                 shown(text)
                 x += adv
-        self.sizes.extend([line_size] * len(texts))
-        self.mcids.extend([self.mcid] * len(texts))
-        if self.mcid is not None and texts:
-            self.text[self.mcid] = self.text.get(self.mcid, "") + "".join(texts)
+        self.close_line(texts, line_size)
         return x
 
     def line_each(self, tokens: list[bytes], font: FontMetrics, size: float,
@@ -262,11 +259,15 @@ class PageGlyphs:
                 glyphs.append(new(Glyph, (text, left, top, right, bottom)))
                 texts.append(text)
                 x += adv
+        self.close_line(texts, line_size)
+        return x
+
+    def close_line(self, texts: list[str], line_size: float) -> None:
+        """The sizes, MCIDs and text of a line's glyphs, ``texts`` (appended above)."""
         self.sizes.extend([line_size] * len(texts))
         self.mcids.extend([self.mcid] * len(texts))
         if self.mcid is not None and texts:
             self.text[self.mcid] = self.text.get(self.mcid, "") + "".join(texts)
-        return x
 
     def add(self, text: str, box: tuple[float, float, float, float]) -> None:
         """A glyph from its box in PDF space (y up), as pdfplumber places it."""
