@@ -43,7 +43,10 @@ def _serialized_once(cls: type) -> type:
     """``cls`` with a ``data`` property that keeps its first result."""
     once = _ONCE_CLASSES.get(cls)
     if once is None:
-        serialize = _stream_data if cls.data is pydyf.Stream.data else cls.data.fget
+        # pydyf's own serialization where its stream is not the one _stream_data copies
+        # (another class's data, or a pydyf without the helper it uses).
+        ours = cls.data is pydyf.Stream.data and hasattr(pydyf, "_to_bytes")
+        serialize = _stream_data if ours else cls.data.fget
 
         def data(self: Any) -> bytes:
             try:
