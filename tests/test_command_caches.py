@@ -191,11 +191,12 @@ def test_slot_keys_change_with_a_librarys_version(tmp_path: Path,
     memo.libraries_digest.cache_clear()
     memo.code_digest.cache_clear()
     try:
-        before = memo.digest_of("question")
+        before, salt = memo.digest_of("question"), memo.cache_salt()
         (library / "__init__.py").write_text("VERSION = '1.1'\n", encoding="utf-8")
         memo.libraries_digest.cache_clear()
         memo.code_digest.cache_clear()
         assert memo.digest_of("question") != before
+        assert memo.cache_salt() != salt  # the build's cache too (parsed seeds, judgements)
     finally:
         memo.libraries_digest.cache_clear()
         memo.code_digest.cache_clear()

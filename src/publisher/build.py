@@ -28,7 +28,8 @@ from .config import CONFIG_NAME, Config, load_config, with_overrides
 from .dashboard import readabilities_of, write_dashboard
 from .errors import CatalogError, ConfigError, OutputError, Problem, error, warning
 from .file_stamps import FileHashes
-from .fingerprint import code_hash, environment_hash, interface_hash, job_fingerprint
+from .fingerprint import environment_hash, interface_hash, job_fingerprint
+from .memo import cache_salt
 from .inline import to_plain_text
 from .locales import native_name
 from .model import Document, LocalizedDocument, NotPublished
@@ -89,7 +90,7 @@ def build(options: BuildOptions,
     config = with_overrides(load_config(options.project), require=options.require)
     out = check_output_folder(options.project, options.out_dir)
     require_seeds(options.project)
-    cache = project_cache(options.project, code_hash()) if options.cache else no_cache()
+    cache = project_cache(options.project, cache_salt()) if options.cache else no_cache()
     memo = build_memo.start(options, config, out, cache)
     if (same := memo.recall()) is not None:  # nothing changed since a build like this one
         return same

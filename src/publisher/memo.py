@@ -32,11 +32,13 @@ T = TypeVar("T")
 
 #: The libraries whose answers are remembered (Babel reads, merges and writes catalogs
 #: and knows the locales' numbers; Jinja's extractor reads the templates; Translate
-#: Toolkit checks translations and knows plural forms), each with the file that carries
+#: Toolkit checks translations and knows plural forms; markdown-it and PyYAML read the
+#: seeds), each with the file that carries
 #: its version: found without importing them (importing Jinja alone takes a tenth of a
 #: second).
 LIBRARIES = (("babel", "__init__.py"), ("jinja2", "__init__.py"),
-             ("translate", "__version__.py"))
+             ("translate", "__version__.py"), ("markdown_it", "__init__.py"),
+             ("yaml", "__init__.py"))
 
 
 @lru_cache(maxsize=1)
@@ -57,6 +59,13 @@ def code_digest() -> bytes:
     from .fingerprint import code_hash
     return hashlib.sha256(f"{code_hash()}\0TZ={os.environ.get('TZ', '')}\0".encode()
                           + libraries_digest()).digest()
+
+
+def cache_salt() -> str:
+    """What the build's cache (parsed seeds, catalog judgements) is keyed by besides
+    each entry's inputs: `code_digest`, so that a new version of a library that reads
+    or judges them is a cache miss."""
+    return code_digest().hex()
 
 
 def digest_of(*parts: bytes | str) -> bytes:

@@ -68,10 +68,11 @@ def _translated_locales(config, documents, chosen: list[str]) -> list[str]:
 
 def _project_cache(args: argparse.Namespace) -> Cache:
     """The build's cache of parsed seeds and judged catalogs: keyed by their bytes and
-    (the salt) this program's code, so it is never stale; shared with the build."""
+    (the salt) this program's code and its libraries' versions, so it is never stale;
+    shared with the build."""
     from ..cache import project_cache
-    from ..fingerprint import code_hash
-    return project_cache(args.project, code_hash())
+    from ..memo import cache_salt
+    return project_cache(args.project, cache_salt())
 
 
 def run_extract(args: argparse.Namespace, out: TextIO) -> int:
