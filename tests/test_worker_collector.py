@@ -1,5 +1,5 @@
 """A job runs with the cyclic garbage collector paused, and what it left is collected
-when it ends (render_handout._collector_paused)."""
+when it ends (collector.paused)."""
 
 from __future__ import annotations
 

@@ -42,6 +42,7 @@ from .seeds import find_seeds, load_seeds, overdue
 from .site import write_site
 from .site_reuse import SitePages, dashboard_key, search_key, site_key
 from .workers import local_workers, render_all
+from .worker_preload import worker_count
 from .write_dist import (MANIFEST, DistWriter, Manifest, ManifestEntry, Previous,
                          read_previous, remove_stale, remove_temporary_files, verified)
 
@@ -99,7 +100,7 @@ def build(options: BuildOptions,
     hashes = FileHashes(out, cache.get(FILE_STAMPS, stamps_key(out), {}))
     writer = DistWriter(out, hashes)
     catalog_limit = limit_catalog_size(config.limits.catalog_kb)
-    workers = 1 if options.scheduler else (options.jobs or os.cpu_count() or 1)
+    workers = worker_count(options.jobs, options.scheduler)
     try:
         with local_workers(workers, options.project, config,
                            start_now=not (out / MANIFEST).exists()) as pool:

@@ -9,17 +9,15 @@ reused for every handout it renders.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
-import gc
 import gettext
 import signal
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import collector
 from .catalog_files import limit_catalog_size
 from .catalogs import interface_policy, load_interface
 from .config import Config
@@ -143,7 +141,7 @@ def render_job(job: RenderJob) -> RenderedHandout:
         previous = signal.signal(signal.SIGALRM, _alarm)
         signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        with _collector_paused():
+        with collector.paused():
             return _render(job)
     except RenderTimeout:
         signal.setitimer(signal.ITIMER_REAL, 0)  # before the repeated alarm comes
@@ -153,26 +151,6 @@ def render_job(job: RenderJob) -> RenderedHandout:
         if timed:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector waits for the end of the job, then collects what
-    the job left (everything it made is in the youngest generation).
-
-    A job allocates millions of objects (WeasyPrint's boxes, the PDF's objects, the
-    preflight's glyphs); with the collector on, its collections walked them again and
-    again: 6 % of a clinic handout's CPU (350 -> 330 ms, benchmarks/README.md
-    section 6).  A job makes little cyclic garbage (+0.6 MB on a 68-page handout)."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-        gc.collect(0)
 
 
 def _render(job: RenderJob) -> RenderedHandout:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -66,7 +67,6 @@ def start_fork_server(locales: Iterable[str]) -> None:
     hold a pipe open after the build and print tracebacks of workers that could not
     start because the build was being stopped.  The fork server loads what every
     worker needs (worker_preload.py) while this process goes on: no wait here."""
-    import sys
     from multiprocessing import forkserver
     sys.stdout.flush()
     sys.stderr.flush()
@@ -84,6 +84,12 @@ def start_fork_server(locales: Iterable[str]) -> None:
             os.close(fd)
 
 
+def worker_count(jobs: int | None, scheduler: str | None) -> int:
+    """The build's local worker processes: ``--jobs`` or one per core, and one (this
+    process, which sends the jobs) when a Dask scheduler renders them."""
+    return 1 if scheduler else (jobs or os.cpu_count() or 1)
+
+
 def start_for_cold_build(project: Path, out: Path | None, jobs: int | None,
                          scheduler: str | None) -> None:
     """Start the fork server before the build imports its pipeline, when the build
@@ -92,8 +98,7 @@ def start_for_cold_build(project: Path, out: Path | None, jobs: int | None,
     starts the fork server itself, as late as before, and reports it."""
     from .config import load_config
     from .write_dist import MANIFEST
-    if scheduler or (jobs or os.cpu_count() or 1) <= 1 or \
-            ((out or project / "dist") / MANIFEST).exists():
+    if worker_count(jobs, scheduler) <= 1 or ((out or project / "dist") / MANIFEST).exists():
         return
     try:
         locales = load_config(project).locales
@@ -167,7 +172,6 @@ def _no_library_probe() -> Iterator[None]:
     (~20 processes: 0.12 CPU s and 0.25 s of the warm-up's wall time).  Where such a
     probe finds a library it is the soname WeasyPrint tries next, so without it the
     same shared objects are loaded (tests/test_worker_preload.py compares them)."""
-    import sys
     if sys.platform != "linux" or "weasyprint" in sys.modules:
         yield
         return

@@ -8,14 +8,13 @@ everything.
 
 from __future__ import annotations
 
-import gc
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 
 import pikepdf
 
+from .. import collector
 from ..errors import Problem, error
 from .pdf_links import (check_annotation_parent, check_id_tree, check_marks_apart,
                         check_print_margin, check_rtl_clusters, check_split_links,
@@ -219,29 +218,11 @@ PDF_CHECKS: list[Callable[[PdfDoc], list[Problem]]] = [
 ]
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while a PDF is read and checked.
-
-    The model is tens of thousands of objects (a tuple per glyph) that live until
-    the checks end and form no cycles, so reference counting frees them all; with
-    the collector on, they are what makes a worker's young collections promote
-    them and its full collections (which walk a warm worker's whole heap) come
-    sooner.  A caller that turned the collector off keeps it off."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
-
-
 def check_pdf(path: Path, *, min_text_pt: float = 18.0, data: bytes | None = None,
               read_twin: bool = True) -> list[Problem]:
     """Every PDF rule on the file at ``path``, or on ``data`` (then ``path`` names it
     in problems, and ``read_twin=False`` skips the HTML twin beside it)."""
-    with _collector_paused():
+    with collector.paused():  # the model: a tuple per glyph, no cycles
         try:
             doc = read_pdf(Path(path), min_text_pt=min_text_pt, data=data,
                            read_twin=read_twin)
