@@ -27,7 +27,7 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import css_cache, pdfua
+from . import css_cache, html_tree, pdfua
 from .pdf_write import serialize_once
 from .errors import Problem, error, warning
 
@@ -128,8 +128,8 @@ class PdfRenderer:
         ``<link>``ed ones and parsed once per process."""
         with _captured_log(source_path) as problems, css_cache.reusing(self.parsed_css):
             extra = [self.stylesheet(path) for path in stylesheets]
-            document = weasyprint.HTML(
-                string=html, base_url=base_url, url_fetcher=self.fetcher,
+            document = html_tree.weasyprint_html(
+                html, base_url=base_url, url_fetcher=self.fetcher,
             ).render(font_config=self.font_config, stylesheets=extra,
                      pdf_variant="pdf/ua-1")
             # pdf_identifier=True: an /ID derived from the content (pydyf hashes the
