@@ -194,6 +194,8 @@ def normalize_parsed(parsed: ParsedInline, base: str,
 
 def links(text: str) -> list[tuple[str, str]]:
     """(label as written, target) of each link (not picture) in ``text``, in order."""
+    if "[" not in text and "<" not in text:  # no link syntax: not worth a parse
+        return []
     return [(text[span.start + 1:span.label_end], span.token.attrGet("href") or "")
             for span in link_spans(text) if span.token.type == "link_open"]
 
