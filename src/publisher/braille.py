@@ -46,7 +46,7 @@ from .braille_layout import (CELL_5, CELL_7, CENTERED, PARAGRAPH, BlankLine, Cel
 from .braille_tables import (DEFAULT_TABLES, BrailleSettings, braille_settings,  # noqa: F401
                              layout_for, table_for)
 from .errors import Problem, warning
-from .inline import drop_unsafe_links, is_safe_target, parse_inline
+from .inline import drop_unsafe_links, is_safe_target, read_inline
 from .locales import babel_locale
 from .model import (Block, Card, Heading, ListBlock, LocalizedDocument, Paragraph, Quote,
                     Segment, Table)
@@ -98,10 +98,10 @@ def parsed_runs(text: str) -> list[Run]:
     runs: list[Run] = []
     bold = 0
     href = None
-    parsed = parse_inline(text)
+    parsed = read_inline(text)
     if any(s.token.type == "link_open" and not is_safe_target(s.token.attrGet("href") or "")
            for s in parsed.spans):
-        parsed = parse_inline(drop_unsafe_links(text))
+        parsed = read_inline(drop_unsafe_links(text))
     for token in parsed.tokens:
         kind = token.type
         if kind in ("strong_open", "em_open"):

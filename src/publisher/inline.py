@@ -124,9 +124,17 @@ def parse_inline(text: str, references: dict | None = None) -> ParsedInline:
     return ParsedInline(text, tokens[0].children or [] if tokens else [], env[_RECORD])
 
 
+@lru_cache(maxsize=512)
+def read_inline(text: str) -> ParsedInline:
+    """``parse_inline(text)`` for the readers that only look at it (the braille runs,
+    the print page's list of addresses, the readability figures): one Markdown parse
+    of a segment per worker, however many outputs read it.  Not to be changed."""
+    return parse_inline(text)
+
+
 def link_spans(text: str, references: dict | None = None) -> list[LinkSpan]:
     """Every link and image of ``text`` with its place (nested ones first)."""
-    return parse_inline(text, references).spans
+    return (read_inline(text) if references is None else parse_inline(text, references)).spans
 
 
 def resolve(href: str, base: str) -> str:
