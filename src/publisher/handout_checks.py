@@ -20,13 +20,16 @@ from .model import (Block, Card, CodeBlock, Figure, Heading, ListBlock, Localize
                     Paragraph, Quote, Segment, Table)
 
 
-def shown_texts(handout: LocalizedDocument) -> list[tuple[str, Segment | None, int | None]]:
-    """(text as shown, its segment if any, its seed line) for everything in the body."""
+def shown_texts(handout: LocalizedDocument, *, as_written: bool = False
+                ) -> list[tuple[str, Segment | None, int | None]]:
+    """(text as shown, its segment if any, its seed line) for everything in the body;
+    with ``as_written``, the segments' Markdown instead of the text it shows."""
     found: list[tuple[str, Segment | None, int | None]] = []
 
     def add(segment: Segment | None) -> None:
         if segment is not None and segment.text:
-            found.append((to_plain_text(segment.text), segment, segment.line))
+            shown = segment.text if as_written else to_plain_text(segment.text)
+            found.append((shown, segment, segment.line))
 
     def walk(blocks: tuple[Block, ...]) -> None:
         for block in blocks:
@@ -56,6 +59,12 @@ def shown_texts(handout: LocalizedDocument) -> list[tuple[str, Segment | None, i
 
 def require_glyphs(handout: LocalizedDocument) -> None:
     """RenderError naming the font package when a shown character has no glyph."""
+    # Markdown shows characters of its source and hides others, but for entities
+    # (&ouml;) and NUL (shown as U+FFFD): without them, a source every character of
+    # which has a glyph shows only such characters, and is not read as text again.
+    written = "".join(text for text, _, _ in shown_texts(handout, as_written=True))
+    if "&" not in written and "\0" not in written and not uncovered("".join(set(written))):
+        return
     texts = shown_texts(handout)
     # Each character once: the font coverage is asked per character, and a handout
     # shows thousands of characters but a few dozen distinct ones.
