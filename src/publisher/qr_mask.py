@@ -132,14 +132,12 @@ def _layout(width: int) -> Layout:
     encoder.add_finder_patterns(function_patterns, width, width)
     encoder.add_alignment_patterns(function_patterns, width, width)
     function_patterns[-8][8] = 0x1
-    stride = width + _PAD
-    region = [(i, j) for i in range(width) for j in range(width)
-              if function_patterns[i][j] > 0x1]
-    masks = tuple(sum(1 << (i * stride + j) for i, j in region if data_mask(i, j))
+    in_region = [[function_patterns[i][j] > 0x1 for j in range(width)] for i in range(width)]
+    masks = tuple(_to_int([bytearray(in_region[i][j] and data_mask(i, j) for j in range(width))
+                           for i in range(width)])
                   for data_mask in encoder.get_data_mask_functions(False))
-    row = (1 << width) - 1
-    modules = sum(row << (i * stride) for i in range(width))
-    return Layout(width, stride, modules, masks)
+    modules = _to_int([bytearray(b"\x01" * width)] * width)
+    return Layout(width, width + _PAD, modules, masks)
 
 
 def install() -> None:
