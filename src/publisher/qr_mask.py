@@ -20,13 +20,17 @@ Among equal totals the lowest mask index wins, as segno's ``<`` loop does.
 Micro QR codes, a mask the caller chose, and a matrix holding anything but 0 and 1 are passed to
 segno's original function unchanged.
 
-Measured (200 new addresses ``https://handouts.example.org/en/<slug>-NNN.html``, CPU time by
-``time.process_time``, min of 5 runs; ``tests/test_qr_mask.py`` has the program in its
-``__main__``): see ``_MEASURED`` below.
+Measured (CPU time by ``time.process_time``, min of 5 runs, ``python tests/test_qr_mask.py``),
+per new address ``https://handouts.example.org/en/<slug>-NNN.html`` (200 of them, versions 4-5):
+- the mask search: 3.36 ms with segno's, 0.086 ms with this one;
+- ``segno.make``: 4.13 ms -> 0.74 ms; the whole ``qr_data_uri``: 4.77 ms -> 1.33 ms.
+Version 40 (177 x 177): 92.7 ms -> 0.86 ms.  Once per symbol size and process, the size's masks
+are drawn (``_layout``): 1.3 ms for version 5, 25 ms for version 40.
 """
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import segno.encoder
@@ -36,9 +40,6 @@ _SEGNO_FIND_AND_APPLY_BEST_MASK = segno.encoder.find_and_apply_best_mask
 _N3_PATTERN = (1, 0, 1, 1, 1, 0, 1)  # dark:light:dark dark dark:light:dark, 1:1:3:1:1
 _TO_DIGITS = bytes.maketrans(b"\x00\x01", b"01")  # a module's byte to a digit of int(..., 2)
 _FROM_DIGITS = bytes.maketrans(b"01", b"\x00\x01")
-
-_MEASURED = """\
-filled in below by the measurement"""
 
 
 @dataclass(frozen=True)
@@ -50,9 +51,11 @@ class Layout:
     masks: tuple[int, ...]  # per data mask: its dark modules inside the encoding region
 
 
-def find_and_apply_best_mask(matrix, width, height, proposed_mask=None):
+def find_and_apply_best_mask(matrix: Sequence[bytearray], width: int, height: int,
+                             proposed_mask: int | None = None) -> tuple[int, Sequence[bytearray]]:
     """segno's ``find_and_apply_best_mask``, same arguments and result: the best mask's index
-    and the masked matrix (a tuple of bytearrays); the input matrix is left as it was."""
+    and the masked matrix (a new tuple of bytearrays; like segno's search, it leaves the input
+    matrix as it was, while segno masks it in place when given a ``proposed_mask``)."""
     is_micro = width == height and width < 21
     if (is_micro or proposed_mask is not None or width != height
             or b"".join(matrix).translate(None, b"\x00\x01")):
@@ -109,7 +112,7 @@ def _finder_likes(dark: int, light: int, step: int) -> int:
         counted = kept
 
 
-def _to_int(matrix) -> int:
+def _to_int(matrix: Sequence[bytes | bytearray]) -> int:
     """Row i's module j at bit i * stride + j (int() reads the most significant digit first,
     hence the reversal)."""
     padding = b"0" * _PAD
