@@ -145,5 +145,6 @@ def _layout(width: int) -> Layout:
 
 def install() -> None:
     """Make segno's encoder use this search (``_encode`` looks the name up in its module at
-    each call).  Done once per process; the original stays reachable for what it keeps."""
+    each call).  One assignment, the same each time: ``qr_data_uri`` calls it before each new
+    code.  segno's original stays in ``_SEGNO_FIND_AND_APPLY_BEST_MASK`` for what it keeps."""
     segno.encoder.find_and_apply_best_mask = find_and_apply_best_mask
