@@ -212,6 +212,9 @@ def qr_data_uri(address: str) -> str:
     if not address:
         return ""
     import segno  # workers only (the fork server loads it: worker_preload.py)
+
+    from . import qr_mask
+    qr_mask.install()  # segno's mask search, 40 times faster, the same code
     svg = segno.make(address, error="m").svg_data_uri(scale=4, border=2, dark="#000",
                                                        light="#fff", xmldecl=False)
     return svg
