@@ -188,7 +188,7 @@ def _checks() -> None:
     import segno  # noqa: F401
     import textstat.textstat  # noqa: F401
 
-    from . import preflight, render_handout, workers  # noqa: F401
+    from . import preflight, qr_mask, render_handout, workers  # noqa: F401
 
 
 def _fonts() -> None:
