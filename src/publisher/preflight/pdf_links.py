@@ -129,17 +129,14 @@ def check_print_margin(doc: PdfDoc) -> list[Problem]:
     return problems
 
 
-def _has_right_to_left(text: str) -> bool:
-    """``_right_to_left(text)``, asking Unicode only about the distinct characters
-    from U+0590 up (a page of English has a few: bullets, quotes, dashes)."""
+def _right_to_left(text: str) -> bool:
+    """Whether ``text`` has a right-to-left letter (bidi class R or AL), asking
+    Unicode only about the distinct characters from U+0590 up (a page of English has
+    a few: bullets, quotes, dashes)."""
     if max(text, default="") < FIRST_RIGHT_TO_LEFT:
         return False
     return any(unicodedata.bidirectional(char) in ("R", "AL")
                for char in set(text) if char >= FIRST_RIGHT_TO_LEFT)
-
-
-def _right_to_left(text: str) -> bool:
-    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in text)
 
 
 def check_rtl_clusters(doc: PdfDoc) -> list[Problem]:
@@ -167,7 +164,7 @@ def check_marks_apart(doc: PdfDoc) -> list[Problem]:
     Our PDFs draw such a letter and its marks as one glyph (``pdf_marks``)."""
     problems = []
     for number, glyphs in enumerate(doc.glyphs, 1):
-        if not _has_right_to_left("".join(map(_text_of, glyphs))):
+        if not _right_to_left("".join(map(_text_of, glyphs))):
             continue  # no right-to-left letter on the page: nothing to be apart from
         apart = [after.text for before, after in zip(glyphs, glyphs[1:])
                  if before.text and all(unicodedata.category(char) == "Mn"
