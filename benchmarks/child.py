@@ -32,6 +32,8 @@ import time
 from multiprocessing import Pool
 from pathlib import Path
 
+from process_tree import tree_cpu
+
 
 class TreeMonitor:
     """Peak memory and CPU time of this process and every process below it.
@@ -61,26 +63,10 @@ class TreeMonitor:
             self._sample()
 
     def _sample(self) -> None:
-        parents: dict[int, int] = {}
-        ticks: dict[int, int] = {}
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue  # the process ended meanwhile
-            parents[int(entry.name)] = int(fields[1])
-            ticks[int(entry.name)] = int(fields[11]) + int(fields[12])  # utime + stime
-        below = {os.getpid()}
-        grew = True
-        while grew:
-            found = {pid for pid, parent in parents.items() if parent in below} - below
-            below |= found
-            grew = bool(found)
-        below.discard(os.getpid())
-        for pid in below:
-            self.cpu[pid] = max(self.cpu.get(pid, 0.0), ticks[pid] / os.sysconf("SC_CLK_TCK"))
+        below = tree_cpu(os.getpid())
+        below.pop(os.getpid(), None)  # this process: getrusage, in report()
+        for pid, cpu in below.items():
+            self.cpu[pid] = max(self.cpu.get(pid, 0.0), cpu)
             try:
                 status = Path(f"/proc/{pid}/status").read_text()
             except OSError:

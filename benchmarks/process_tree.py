@@ -29,7 +29,8 @@ def _stat(pid: int) -> tuple[int, float] | None:
     return int(fields[1]), (int(fields[11]) + int(fields[12])) / TICK
 
 
-def _tree(root: int) -> dict[int, float]:
+def tree_cpu(root: int) -> dict[int, float]:
+    """CPU seconds of ``root`` and of every running process below it, by process id."""
     by_parent: dict[int, list[tuple[int, float]]] = {}
     for name in os.listdir("/proc"):
         if name.isdigit() and (found := _stat(int(name))) is not None:
@@ -49,7 +50,7 @@ def main(command: list[str]) -> None:
     seen: dict[int, tuple[float, str, float, float]] = {}
     while process.poll() is None:
         now = time.perf_counter() - started
-        for pid, cpu in _tree(process.pid).items():
+        for pid, cpu in tree_cpu(process.pid).items():
             try:
                 line = open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\0", b" ")
             except OSError:

@@ -4,7 +4,6 @@ every document (css_cache.py)."""
 from __future__ import annotations
 
 import contextlib
-import logging
 from pathlib import Path
 
 import pytest

@@ -6,7 +6,6 @@ page, a picture) and, for the tree, on hostile markup (Hypothesis)."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
-from pathlib import Path
 
 import pytest
 import tinyhtml5
